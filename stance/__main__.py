@@ -1,0 +1,3 @@
+from stance.cli import main
+
+main()

@@ -1,0 +1,359 @@
+"""The `stance` command line: parses options, calls the library, formats output."""
+
+from __future__ import annotations
+
+import csv
+import functools
+import json
+import sys
+import warnings
+from pathlib import Path
+
+import click
+
+from stance import __version__
+
+DEFAULT_LABEL_DIR = Path(__file__).resolve().parent.parent / "labels"
+FORMATS = ("table", "json", "jsonl", "csv")
+
+
+def user_errors(func):
+    """Turn the library's input errors into clean messages with exit code 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        from stance.files import OutputExistsError
+        from stance.labels import LabelError
+        from stance.model import ModelError
+        from stance.sources import InputError
+
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                result = func(*args, **kwargs)
+            for warning in caught:
+                if "stance" in str(warning.filename) or "scikit-learn" in str(warning.message):
+                    click.echo(f"Warning: {warning.message}", err=True)
+            return result
+        except (InputError, LabelError, ModelError, OutputExistsError, ValueError) as exc:
+            raise click.ClickException(str(exc)) from exc
+
+    return wrapper
+
+
+def output_options(func):
+    """The shared ``--format`` and ``--out`` options."""
+    func = click.option("--out", "-o", type=click.Path(dir_okay=False), help="Write to this file instead of standard output.")(func)
+    func = click.option("--force", is_flag=True, help="Replace --out if it exists.")(func)
+    return click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format.")(func)
+
+
+def emit(frame, fmt: str, out: str | None, force: bool) -> None:
+    """Write a frame as a table, JSON, JSON lines or CSV to stdout or (atomically) to a file."""
+    from stance.files import write_text
+
+    text = render(frame, fmt)
+    if out:
+        write_text(out, text, force=force)
+        click.echo(f"Wrote {len(frame)} rows to {out}", err=True)
+    else:
+        click.echo(text, nl=not text.endswith("\n"))
+
+
+def render(frame, fmt: str) -> str:
+    if fmt == "csv":
+        return frame.to_csv(index=False)
+    if fmt == "jsonl":
+        return "".join(json.dumps(_clean_record(r), ensure_ascii=False) + "\n" for r in frame.to_dict(orient="records"))
+    if fmt == "json":
+        return json.dumps([_clean_record(r) for r in frame.to_dict(orient="records")], ensure_ascii=False, indent=2) + "\n"
+    return _table(frame)
+
+
+def _clean_record(record: dict) -> dict:
+    return {k: (None if isinstance(v, float) and v != v else v) for k, v in record.items()}
+
+
+def _table(frame, width: int = 60) -> str:
+    if frame.empty:
+        return "(no rows)\n"
+    shown = frame.copy()
+    for column in shown.columns:
+        shown[column] = shown[column].map(lambda v: _cell(v, width)).astype(object)
+    return shown.to_string(index=False) + "\n"
+
+
+def _cell(value, width: int) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    text = " ".join(str(value).split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version")
+def cli() -> None:
+    """Tell what officials are doing when they speak: stance and tone of statements.
+
+    \b
+    Example:
+      stance predict "The United States condemns the DPRK's ballistic missile launch."
+    """
+
+
+# --- extract -----------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1)
+@click.option("--evaluate", "gold", type=click.Path(exists=True, file_okay=False), help="Instead of extracting, score the extractor on a gold folder (docs/ + annotations/).")
+@click.option("--mode", type=click.Choice(["auto", "quotes", "sentences", "transcript"]), default="auto", show_default=True,
+              help="quotes: find quotations in news text; sentences: every sentence is the speaker's; transcript: speaker turns; auto: decide per document.")
+@click.option("--text-field", help="JSON/JSONL field holding the text (default: auto-detect text, story_text, answer, content, ...).")
+@click.option("--speaker-field", help="JSON/JSONL field holding the speaker (default: auto-detect speaker, spokesperson, ...).")
+@click.option("--date-field", help="JSON/JSONL field holding the date.")
+@click.option("--min-words", default=3, show_default=True, help="Drop partial quotes shorter than this (scare quotes like “normal”).")
+@click.option("--include-unattributed", is_flag=True, help="Also report quotations with no speaker found.")
+@click.option("--no-questions", is_flag=True, help="Leave out reporters' questions.")
+@output_options
+@user_errors
+def extract(inputs, gold, mode, text_field, speaker_field, date_field, min_words, include_unattributed, no_questions, fmt, out, force):
+    """Split quoted statements out of articles, transcripts and JSONL corpora.
+
+    INPUTS are files, folders or - for standard input.
+
+    \b
+    Example:
+      stance extract article.txt --format csv -o statements.csv
+      stance extract briefings.jsonl --text-field text --format jsonl
+      stance extract --evaluate tests/data/gold
+    """
+    import pandas as pd
+
+    if gold:
+        from stance.gold import evaluate_gold
+
+        click.echo(evaluate_gold(gold).as_text())
+        return
+    if not inputs:
+        raise click.UsageError("give at least one file, folder or - (stdin) to extract from")
+
+    from stance.extract import ExtractOptions, extract_statements
+    from stance.sources import FieldMap, read_documents
+    from stance.statement import OUTPUT_COLUMNS
+
+    stdin_text = sys.stdin.read() if "-" in inputs else None
+    documents = read_documents(inputs, FieldMap(text=text_field, speaker=speaker_field, date=date_field), stdin_text=stdin_text)
+    options = ExtractOptions(mode=mode, min_partial_words=min_words, include_unattributed=include_unattributed)
+    rows = [s.as_row() for s in extract_statements(documents, options) if not (no_questions and s.kind == "question")]
+    frame = pd.DataFrame(rows, columns=list(OUTPUT_COLUMNS))
+    if fmt == "table":
+        frame = frame[["id", "speaker", "speaker_side", "cue", "kind", "start", "end", "text"]]
+    emit(frame, fmt, out, force)
+
+
+# --- labels ------------------------------------------------------------------
+
+
+@cli.group()
+def labels() -> None:
+    """Check label files and measure agreement between annotators."""
+
+
+@labels.command("check")
+@click.argument("paths", nargs=-1)
+@click.option("--any-labels", is_flag=True, help="Accept any label values (for your own label sets).")
+@click.option("--target", "targets", multiple=True, default=("stance", "tone"), show_default=True, help="Label columns to check.")
+def labels_check(paths, any_labels, targets):
+    """Validate label CSVs: columns, empty or unknown labels, duplicate ids, conflicts.
+
+    PATHS are files or folders (default: labels/).
+
+    \b
+    Example:
+      stance labels check labels/
+    """
+    from stance.labels import check_labels
+
+    paths = paths or (str(DEFAULT_LABEL_DIR),)
+    problems = check_labels(paths, targets, allowed={} if any_labels else None)
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems:
+        raise click.ClickException(f"{len(problems)} problem(s) found.")
+    click.echo(f"OK: no problems in {', '.join(paths)}")
+
+
+@labels.command("agreement")
+@click.argument("first", type=click.Path(exists=True, dir_okay=False))
+@click.argument("second", type=click.Path(exists=True, dir_okay=False))
+@click.option("--target", "targets", multiple=True, default=("stance", "tone"), show_default=True)
+@user_errors
+def labels_agreement(first, second, targets):
+    """Cohen's kappa and raw agreement between two annotators' files (matched by id).
+
+    \b
+    Example:
+      stance labels agreement labels/double/A.csv labels/double/B.csv
+    """
+    from stance.agreement import agreement
+
+    for target in targets:
+        result = agreement(first, second, target)
+        click.echo(f"{target}: {result.n} shared rows, agreement {result.observed:.3f}, Cohen's kappa {result.kappa:.3f}")
+
+
+# --- train / evaluate ----------------------------------------------------------
+
+
+def _training_frame(paths, targets, text_column):
+    from stance.labels import load_labels
+
+    paths = paths or (str(DEFAULT_LABEL_DIR),)
+    return paths, load_labels(paths, targets, text_column)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1)
+@click.option("--out", "-o", type=click.Path(file_okay=False), help="Model folder to write [default: models/default].")
+@click.option("--force", is_flag=True, help="Replace the model folder if it exists.")
+@click.option("--seed", default=0, show_default=True, help="Random seed.")
+@click.option("--target", "targets", multiple=True, default=("stance", "tone"), show_default=True, help="Label columns to train on.")
+@click.option("--text-column", default="text", show_default=True)
+@click.option("--folds", default=5, show_default=True, help="Cross-validation folds for the card's metrics (0 to skip).")
+@click.option("--split-by", type=click.Choice(["group", "document", "source"]), default="group", show_default=True)
+@user_errors
+def train(paths, out, force, seed, targets, text_column, folds, split_by):
+    """Train one classifier per target from label CSVs and save it with its card.
+
+    PATHS are label files or folders (default: labels/).
+
+    \b
+    Example:
+      stance train labels/ --out models/default --force
+    """
+    from stance.evaluate import evaluate_target
+    from stance.model import DEFAULT_MODEL_DIR, DEFAULT_PARAMETERS, Model, fit_target, make_card, save_model
+
+    paths, frame = _training_frame(paths, targets, text_column)
+    out = Path(out) if out else DEFAULT_MODEL_DIR
+    if out.exists() and not force:
+        raise click.ClickException(f"{out} exists; pass --force to replace it or choose another --out.")
+    metrics = {}
+    for target in targets:
+        if folds:
+            metrics[target] = evaluate_target(frame, target, split_by, folds, seed).summary()
+            click.echo(f"{target}: cross-validated macro-F1 {metrics[target]['macro_f1']:.3f} "
+                       f"(majority baseline {metrics[target]['baseline_macro_f1']:.3f})", err=True)
+    pipelines = {target: fit_target(frame, target, seed) for target in targets}
+    command = "stance train " + " ".join(map(str, paths)) + f" --seed {seed}"
+    card = make_card(frame, pipelines, seed, [str(p) for p in paths], metrics, DEFAULT_PARAMETERS, command)
+    save_model(out, Model(pipelines, card), force=True)
+    click.echo(f"Saved model for {', '.join(targets)} trained on {len(frame)} statements to {out}")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1)
+@click.option("--target", "targets", multiple=True, default=("stance", "tone"), show_default=True)
+@click.option("--text-column", default="text", show_default=True)
+@click.option("--split-by", type=click.Choice(["group", "document", "source"]), default="group", show_default=True,
+              help="Keep near-duplicates (group), also whole documents, or whole sources on one side of each split.")
+@click.option("--folds", default=5, show_default=True)
+@click.option("--seed", default=0, show_default=True)
+@click.option("--learning-curve", is_flag=True, help="Also report macro-F1 when training on 25/50/75/100% of each training fold.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@user_errors
+def evaluate(paths, targets, text_column, split_by, folds, seed, learning_curve, fmt):
+    """Cross-validate the classifier: per-class P/R/F1, macro-F1, confusion matrix, baseline.
+
+    \b
+    Example:
+      stance evaluate labels/ --split-by document --learning-curve
+    """
+    from stance.evaluate import evaluate_target, format_evaluation, format_learning_curve
+    from stance.evaluate import learning_curve as compute_curve
+
+    _, frame = _training_frame(paths, targets, text_column)
+    results = [evaluate_target(frame, target, split_by, folds, seed) for target in targets]
+    curves = {t: compute_curve(frame, t, split=split_by, n_splits=folds, seed=seed) for t in targets} if learning_curve else {}
+    if fmt == "json":
+        payload = {r.target: {**r.summary(), "confusion": r.model["confusion"], "labels": r.labels} for r in results}
+        for target, points in curves.items():
+            payload[target]["learning_curve"] = points
+        click.echo(json.dumps(payload, indent=2))
+    else:
+        click.echo("\n\n".join([format_evaluation(r) for r in results] + [format_learning_curve(t, p) for t, p in curves.items()]))
+
+
+# --- predict -------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("texts", nargs=-1)
+@click.option("--input", "-i", "input_path", type=click.Path(dir_okay=False, allow_dash=True), help="CSV (with --text-column) or plain text, one statement per line; - for stdin.")
+@click.option("--text-column", default="text", show_default=True, help="Column of --input holding the statements.")
+@click.option("--model", "-m", "model_dir", type=click.Path(file_okay=False), help="Model folder [default: the shipped model].")
+@click.option("--trust", is_flag=True, help="Load a model even if it does not match its card (it can run code: only for files you trust).")
+@output_options
+@user_errors
+def predict(texts, input_path, text_column, model_dir, trust, fmt, out, force):
+    """Classify statements: stance and tone with the probability of each label.
+
+    Statements come from arguments, --input, or standard input (one per line).
+
+    \b
+    Example:
+      stance predict "The United States condemns the DPRK's ballistic missile launch."
+      stance predict --input statements.csv --format csv -o predictions.csv
+    """
+    import pandas as pd
+
+    from stance.model import DEFAULT_MODEL_DIR, load_model
+    from stance.predict import predict_texts
+
+    frame = _prediction_input(texts, input_path, text_column)
+    model = load_model(model_dir or DEFAULT_MODEL_DIR, trust=trust)
+    predictions = predict_texts(model, frame[text_column].tolist())
+    result = pd.concat([frame.reset_index(drop=True), predictions], axis=1)
+    if fmt == "table":
+        keep = [text_column] + [c for c in predictions.columns if "_p_" not in c]
+        confidence = {t: predictions.filter(like=f"{t}_p_").max(axis=1) for t in model.targets}
+        result = result[keep].assign(**{f"{t}_p": p for t, p in confidence.items()})
+        result = result[[text_column] + [c for t in model.targets for c in (t, f"{t}_p")]]
+    emit(result, fmt, out, force)
+
+
+def _prediction_input(texts, input_path, text_column):
+    import pandas as pd
+
+    from stance.sources import InputError, decode_bytes
+
+    if texts and input_path:
+        raise click.UsageError("give statements as arguments or with --input, not both")
+    if texts:
+        lines = list(texts)
+    else:
+        source = input_path or "-"
+        if source == "-" and sys.stdin.isatty():
+            raise click.UsageError("no statements: give them as arguments, with --input FILE, or on standard input")
+        raw = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+        text = decode_bytes(raw, source)
+        first_line = text.split("\n", 1)[0]
+        header = next(csv.reader([first_line]), [])
+        if source.lower().endswith(".csv") or (source == "-" and text_column in header and len(header) > 1):
+            import io
+
+            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+            if text_column not in frame.columns:
+                raise InputError(f"{source}: no column {text_column!r}; columns are: {', '.join(frame.columns)}. Choose one with --text-column.")
+            return frame
+        lines = [line for line in text.splitlines() if line.strip()]
+    if not any(line.strip() for line in lines):
+        raise click.UsageError("every statement given is empty")
+    return pd.DataFrame({text_column: lines})
+
+
+def main() -> None:
+    cli(prog_name="stance")

@@ -1,0 +1,228 @@
+"""Read, validate and deduplicate label CSV files.
+
+A label file is a CSV with at least ``id``, ``text`` and one column per target
+(``stance``, ``tone``). Rows marked ``exclude=yes`` are kept in the file for the
+record but never used for training. :func:`check_labels` returns every problem
+found, each naming the file, the row (as a spreadsheet would number it: the
+header is row 1) and what to do.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+TARGETS = ("stance", "tone")
+DEFAULT_LABELS = {
+    "stance": ("condemning", "downplaying", "open_to_dialogue", "reassuring", "threatening", "neutral"),
+    "tone": ("hostile", "firm", "neutral", "conciliatory"),
+}
+REQUIRED_COLUMNS = ("id", "text")
+# Sub-folders of a label folder that hold working files, not training labels:
+# pools waiting to be labelled, and each reader's separate labels for agreement.
+SKIPPED_FOLDERS = {"work", "agreement"}
+_NON_WORD = re.compile(r"[^\w]+")
+_DIGITS = re.compile(r"\d+")
+
+
+class LabelError(ValueError):
+    """Label files cannot be used; the message lists what to fix."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    row: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}, row {self.row}" if self.row else self.file
+        return f"{where}: {self.message}"
+
+
+def normalize_text(text: str) -> str:
+    """Lower-case, accent- and punctuation-free form used to find duplicate statements."""
+    folded = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().lower()
+    return _NON_WORD.sub(" ", folded).strip()
+
+
+def near_duplicate_key(text: str) -> str:
+    """Key shared by near-identical statements: numbers, dates and punctuation ignored."""
+    return _DIGITS.sub("0", normalize_text(text))
+
+
+def label_files(paths: Iterable[str | Path]) -> list[Path]:
+    """Expand files and folders (``*.csv`` inside, recursively) into label files."""
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*.csv") if not SKIPPED_FOLDERS & set(p.relative_to(path).parts[:-1])))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise LabelError(f"{raw}: no such file or folder.")
+    if not files:
+        raise LabelError(f"No label CSV files found in {', '.join(map(str, paths))}.")
+    return files
+
+
+def read_label_file(path: Path) -> pd.DataFrame:
+    """Read one CSV as strings, with ``_file`` and ``_row`` columns for error messages."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise LabelError(f"{path}: cannot read ({exc.strerror}).") from exc
+    if not raw.strip():
+        raise LabelError(f"{path}: the file is empty; add a header row (id,text,stance,tone) and labelled rows.")
+    if b"\x00" in raw[:8192]:
+        raise LabelError(f"{path}: contains NUL bytes, so it is not a CSV text file; export it again as UTF-8 CSV.")
+    try:
+        raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise LabelError(f"{path}, line {line}: not UTF-8 text; save the file as UTF-8 CSV.") from exc
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise LabelError(f"{path}: not a readable CSV ({exc}); check the delimiter (comma) and quoting.") from exc
+    frame.columns = [str(c).strip() for c in frame.columns]
+    frame["_file"] = str(path)
+    frame["_row"] = range(2, len(frame) + 2)
+    return frame
+
+
+def load_labels(paths: Iterable[str | Path], targets: Iterable[str] = TARGETS, text_column: str = "text") -> pd.DataFrame:
+    """Read label files into one frame of usable rows; raise LabelError listing every problem.
+
+    Rows marked ``exclude=yes`` and rows whose targets are all empty are left out.
+    """
+    targets = tuple(targets)
+    frames = [read_label_file(p) for p in label_files(paths)]
+    problems = [p for f in frames for p in _structure_problems(f, targets, text_column)]
+    if problems:
+        raise LabelError(_problem_text(problems))
+    frame = pd.concat(frames, ignore_index=True)
+    if text_column != "text":
+        frame = frame.rename(columns={text_column: "text"})
+    if "exclude" in frame:
+        frame = frame[frame["exclude"].str.strip().str.lower() != "yes"]
+    frame = frame[frame["text"].str.strip() != ""]
+    filled = frame[list(targets)].apply(lambda col: col.str.strip() != "").all(axis=1)
+    frame = frame[filled].copy()
+    for target in targets:
+        frame[target] = frame[target].str.strip()
+    frame["group"] = _groups(frame)
+    return frame.reset_index(drop=True)
+
+
+def _groups(frame: pd.DataFrame) -> pd.Series:
+    """Near-duplicate group of each row: the given ``group`` column, else a text key."""
+    keys = frame["text"].map(near_duplicate_key)
+    if "group" in frame:
+        given = frame["group"].str.strip()
+        return given.where(given != "", keys)
+    return keys
+
+
+def _structure_problems(frame: pd.DataFrame, targets: tuple[str, ...], text_column: str) -> list[Problem]:
+    file = frame["_file"].iat[0] if len(frame) else "?"
+    required = ("id", text_column, *targets)
+    problems = []
+    for column in required:
+        if column not in frame.columns:
+            problems.append(Problem(file, None, _missing_column_message(column, list(frame.columns))))
+    return problems
+
+
+def _missing_column_message(column: str, columns: list[str]) -> str:
+    real = [c for c in columns if not c.startswith("_")]
+    if len(real) == 1 and any(sep in real[0] for sep in (";", "\t", "|")):
+        return f"has one column {real[0]!r}: the file seems to use another delimiter; save it comma-separated."
+    close = difflib.get_close_matches(column, real, n=1)
+    hint = f" Did you mean {close[0]!r}? Rename that column." if close else f" Columns found: {', '.join(real) or 'none'}."
+    return f"missing required column {column!r}.{hint}"
+
+
+def check_labels(
+    paths: Iterable[str | Path],
+    targets: Iterable[str] = TARGETS,
+    allowed: dict[str, tuple[str, ...]] | None = None,
+) -> list[Problem]:
+    """Every problem in the label files: columns, empty text or labels, unknown labels,
+    duplicate ids, and the same text labelled differently."""
+    targets = tuple(targets)
+    allowed = DEFAULT_LABELS if allowed is None else allowed
+    try:
+        frames = [read_label_file(p) for p in label_files(paths)]
+    except LabelError as exc:
+        return [Problem(str(exc).split(":", 1)[0], None, str(exc).split(":", 1)[-1].strip())]
+    problems = [p for f in frames for p in _structure_problems(f, targets, "text")]
+    if problems:
+        return problems
+    frame = pd.concat(frames, ignore_index=True)
+    if "exclude" in frame:
+        frame = frame[frame["exclude"].str.strip().str.lower() != "yes"]
+    for record in frame.to_dict(orient="records"):
+        file, line = record["_file"], record["_row"]
+        if not str(record["text"]).strip():
+            problems.append(Problem(file, line, "empty text; fill in the statement or delete the row."))
+        if not str(record["id"]).strip():
+            problems.append(Problem(file, line, "empty id; give the row a unique id (stance extract writes one)."))
+        for target in targets:
+            value = str(record[target]).strip()
+            if not value:
+                problems.append(Problem(file, line, f"empty {target}; choose one of: {', '.join(allowed.get(target, ()))}."))
+            elif target in allowed and value not in allowed[target]:
+                close = difflib.get_close_matches(value, allowed[target], n=1)
+                hint = f"did you mean {close[0]!r}?" if close else f"use one of: {', '.join(allowed[target])}"
+                problems.append(Problem(file, line, f"unknown {target} {value!r}; {hint} (see labels/CODEBOOK.md)."))
+    problems.extend(_duplicate_id_problems(frame))
+    problems.extend(_conflict_problems(frame, targets))
+    return problems
+
+
+def _duplicate_id_problems(frame: pd.DataFrame) -> list[Problem]:
+    problems = []
+    ids = frame[frame["id"].str.strip() != ""]
+    for _, rows in ids.groupby("id"):
+        if len(rows) > 1:
+            first = rows.iloc[0]
+            for _, row in rows.iloc[1:].iterrows():
+                problems.append(
+                    Problem(row["_file"], row["_row"], f"duplicate id {row['id']!r} (first at {first['_file']}, row {first['_row']}); give each statement its own id or delete the copy.")
+                )
+    return problems
+
+
+def _conflict_problems(frame: pd.DataFrame, targets: tuple[str, ...]) -> list[Problem]:
+    problems = []
+    keyed = frame.assign(_key=frame["text"].map(normalize_text))
+    for _, rows in keyed[keyed["_key"] != ""].groupby("_key"):
+        if len(rows) < 2:
+            continue
+        for target in targets:
+            values = rows[target].str.strip()
+            if values.nunique() > 1:
+                first = rows.iloc[0]
+                where = ", ".join(f"{r['_file']} row {r['_row']} = {r[target]!r}" for _, r in rows.iterrows())
+                problems.append(Problem(first["_file"], first["_row"], f"the same text has different {target} labels ({where}); settle on one label."))
+    return problems
+
+
+def _problem_text(problems: list[Problem], limit: int = 20) -> str:
+    lines = [str(p) for p in problems[:limit]]
+    if len(problems) > limit:
+        lines.append(f"... and {len(problems) - limit} more (run `stance labels check`).")
+    return "\n".join(lines)
+
+
+def labels_in_use(frame: pd.DataFrame, target: str) -> list[str]:
+    """Labels present for ``target``, sorted: training reads whatever the CSVs use."""
+    return sorted(frame[target].unique())

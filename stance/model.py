@@ -1,0 +1,232 @@
+"""Build, fit, save and load the stance and tone classifiers.
+
+One factory, :func:`build_pipeline`, makes the scikit-learn Pipeline (TF-IDF word
+and character n-grams + logistic regression) used everywhere: training, cross-
+validation, saving and prediction. A saved model is a folder holding
+``model.joblib`` (one fitted pipeline per target) and ``model_card.json``
+(labels, versions, data hash, parameters, metrics, date, and the SHA-256 of the
+model file, checked before the file is unpickled).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from stance import __version__
+from stance.files import atomic_folder
+
+MODEL_FILE = "model.joblib"
+CARD_FILE = "model_card.json"
+CARD_MARKDOWN = "MODEL_CARD.md"
+DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "default"
+DEFAULT_PARAMETERS = {
+    "word_ngram_range": (1, 2),
+    "char_ngram_range": (2, 5),
+    "min_df": 2,
+    "max_word_features": 20000,
+    "max_char_features": 40000,
+    "sublinear_tf": True,
+    "C": 10.0,
+    "class_weight": "balanced",
+}
+
+
+class ModelError(ValueError):
+    """A model folder cannot be used; the message says why and what to do."""
+
+
+@dataclass
+class Model:
+    """Fitted pipelines, one per target, and the card that describes them."""
+
+    pipelines: dict
+    card: dict
+
+    @property
+    def targets(self) -> list[str]:
+        return list(self.pipelines)
+
+
+def build_pipeline(seed: int = 0, **overrides):
+    """The one Pipeline: word + char TF-IDF features and a logistic regression."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import FeatureUnion, Pipeline
+
+    params = {**DEFAULT_PARAMETERS, **overrides}
+    words = TfidfVectorizer(
+        analyzer="word",
+        ngram_range=tuple(params["word_ngram_range"]),
+        min_df=params["min_df"],
+        max_features=params["max_word_features"],
+        sublinear_tf=params["sublinear_tf"],
+        lowercase=True,
+        token_pattern=r"(?u)\b\w[\w'’-]*\b",
+        dtype=np.float64,
+    )
+    chars = TfidfVectorizer(
+        analyzer="char_wb",
+        ngram_range=tuple(params["char_ngram_range"]),
+        min_df=params["min_df"],
+        max_features=params["max_char_features"],
+        sublinear_tf=params["sublinear_tf"],
+        lowercase=True,
+        dtype=np.float64,
+    )
+    classifier = LogisticRegression(C=params["C"], class_weight=params["class_weight"], max_iter=3000, random_state=seed)
+    return Pipeline([("features", FeatureUnion([("words", words), ("chars", chars)])), ("classifier", classifier)])
+
+
+def fit_target(frame: pd.DataFrame, target: str, seed: int = 0, **overrides):
+    """Fit one pipeline on ``frame.text`` -> ``frame[target]``."""
+    labels = frame[target].unique()
+    if len(labels) < 2:
+        raise ModelError(f"{target}: every row has the label {labels[0]!r}; training needs at least two labels.")
+    pipeline = build_pipeline(seed, **overrides)
+    pipeline.fit(frame["text"].tolist(), frame[target].tolist())
+    return pipeline
+
+
+def data_hash(frame: pd.DataFrame, targets: list[str]) -> str:
+    """SHA-256 of the training rows (text and labels, order-independent)."""
+    digest = hashlib.sha256()
+    for line in sorted("\x1f".join([t, *(frame[target].iat[i] for target in targets)]) for i, t in enumerate(frame["text"])):
+        digest.update(line.encode("utf-8"))
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def library_versions() -> dict:
+    import joblib
+    import numpy
+    import sklearn
+
+    return {
+        "stance": __version__,
+        "python": platform.python_version(),
+        "scikit-learn": sklearn.__version__,
+        "numpy": numpy.__version__,
+        "pandas": pd.__version__,
+        "joblib": joblib.__version__,
+    }
+
+
+def make_card(frame: pd.DataFrame, pipelines: dict, seed: int, sources: list[str], metrics: dict, parameters: dict, command: str) -> dict:
+    return {
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "command": command,
+        "targets": {t: {"labels": [str(c) for c in p.classes_]} for t, p in pipelines.items()},
+        "data": {"files": sources, "rows": int(len(frame)), "sha256": data_hash(frame, list(pipelines))},
+        "seed": seed,
+        "parameters": {k: list(v) if isinstance(v, tuple) else v for k, v in parameters.items()},
+        "versions": library_versions(),
+        "metrics": metrics,
+    }
+
+
+def save_model(folder: str | Path, model: Model, force: bool = True) -> Path:
+    """Write the model and its card into ``folder`` in one atomic step."""
+    import joblib
+
+    folder = Path(folder)
+    with atomic_folder(folder, force=force) as tmp:
+        joblib.dump(model.pipelines, tmp / MODEL_FILE, compress=3)
+        card = {**model.card, "model_file": MODEL_FILE, "model_sha256": file_sha256(tmp / MODEL_FILE)}
+        (tmp / CARD_FILE).write_text(json.dumps(card, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+        (tmp / CARD_MARKDOWN).write_text(card_markdown(card), encoding="utf-8")
+        model.card = card
+    return folder
+
+
+def read_card(folder: str | Path) -> dict:
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ModelError(f"{folder}: no such model folder; train one with `stance train --out {folder}`.")
+    path = folder / CARD_FILE
+    if not path.is_file():
+        raise ModelError(f"{folder}: no {CARD_FILE}; this folder is not a complete stance model (retrain it, or pass --trust to load it anyway).")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ModelError(f"{path}: the model card is not valid JSON ({exc}); retrain the model.") from exc
+
+
+def load_model(folder: str | Path, trust: bool = False) -> Model:
+    """Load a model folder after checking the model file against its card.
+
+    A joblib file can run code when loaded, so a file whose SHA-256 differs from
+    the card's record (or that has no card) is refused unless ``trust`` is set.
+    """
+    import warnings
+
+    import joblib
+
+    folder = Path(folder)
+    path = folder / MODEL_FILE
+    if not folder.is_dir():
+        raise ModelError(f"{folder}: no such model folder; train one with `stance train --out {folder}`.")
+    if not path.is_file():
+        raise ModelError(f"{folder}: no {MODEL_FILE}; train a model with `stance train --out {folder}`.")
+    try:
+        card = read_card(folder)
+    except ModelError:
+        if not trust:
+            raise
+        card = {}
+    if not trust and card.get("model_sha256") != file_sha256(path):
+        raise ModelError(
+            f"{path}: the file does not match the SHA-256 recorded in {CARD_FILE}, so it was changed after it was saved. "
+            "Loading it could run arbitrary code; retrain it, or pass --trust if you know where it came from."
+        )
+    saved = card.get("versions", {}).get("scikit-learn")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            pipelines = joblib.load(path)
+        except Exception as exc:  # unpickling can fail in many library-specific ways
+            raise ModelError(f"{path}: cannot load the model ({type(exc).__name__}: {exc}); retrain it with this version of stance.") from exc
+    current = library_versions()["scikit-learn"]
+    if saved and saved != current:
+        warnings.warn(f"model saved with scikit-learn {saved}, running {current}; predictions may differ slightly. Retrain to be sure.", stacklevel=2)
+    return Model(pipelines=pipelines, card=card)
+
+
+def card_markdown(card: dict) -> str:
+    lines = [
+        "# Model card",
+        "",
+        f"- created: {card['created']}",
+        f"- trained by: `{card['command']}`",
+        f"- training data: {card['data']['rows']} statements from {', '.join(card['data']['files'])} (sha256 {card['data']['sha256'][:16]}...)",
+        f"- seed: {card['seed']}",
+        f"- versions: " + ", ".join(f"{k} {v}" for k, v in card["versions"].items()),
+        f"- parameters: " + ", ".join(f"{k}={v}" for k, v in card["parameters"].items()),
+        "",
+    ]
+    for target, info in card["targets"].items():
+        lines.append(f"## {target}")
+        lines.append("")
+        lines.append(f"Labels: {', '.join(info['labels'])}")
+        metrics = card.get("metrics", {}).get(target)
+        if metrics:
+            lines.append("")
+            lines.append(f"Cross-validated ({metrics.get('split', '')}): macro-F1 {metrics['macro_f1']:.3f}, accuracy {metrics['accuracy']:.3f}; "
+                         f"majority baseline macro-F1 {metrics['baseline_macro_f1']:.3f}.")
+        lines.append("")
+    return "\n".join(lines)

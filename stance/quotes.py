@@ -1,0 +1,665 @@
+"""Find quotations in news text and attribute them to speakers.
+
+The steps, each a small function:
+
+1. :func:`find_quote_spans` pairs quote marks (curly, straight and single) into
+   fragments, following the news convention that a quote running over several
+   paragraphs re-opens each paragraph without closing the previous one.
+2. :func:`attribute` looks for the attribution (speaker + reporting verb) right
+   after the quote, right before it, anywhere in the same sentence, or via
+   "according to"; an interrupted quote ("...," he said, "...") is joined.
+3. :func:`resolve_speaker` maps pronouns and nominal mentions ("he", "the
+   official") to the last compatible speaker named in the document.
+4. Long quotes are cut into sentence-level statements that keep the speaker.
+
+Reader comment sections ("Leave a Reply", "What do you think?") end the article.
+Quotes with no attribution are dropped unless they open a paragraph right after
+an attributed quote (they continue that speaker), or the caller asks for them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from stance.sentences import sentence_spans
+from stance.sides import infer_side
+from stance.sources import Document
+from stance.statement import Statement
+
+OPEN_CLOSE = {"“": "”", "‘": "’", "«": "»", "„": "“"}
+STRAIGHT = ('"', "'")
+
+REPORTING_VERBS = (
+    "said|says|told|tells|added|adds|stated|states|declared|declares|noted|notes|"
+    "explained|explains|stressed|stresses|emphasized|emphasised|emphasizes|insisted|insists|"
+    "warned|warns|urged|urges|wrote|writes|asked|asks|replied|replies|responded|responds|"
+    "recalled|recalls|reiterated|reiterates|repeated|continued|argued|argues|acknowledged|"
+    "admitted|announced|announces|claimed|claims|confirmed|confirms|cautioned|observed|"
+    "pointed out|called|calls|described|describes|dubbed|labeled|labelled|termed|"
+    "expressed|expresses|demanded|demands|vowed|vows|pledged|pledges|promised|"
+    "condemned|condemns|denounced|denounces|slammed|blasted|dismissed|dismisses|"
+    "advanced|suggested|suggests|predicted|concluded|commented|remarked|tweeted|posted|"
+    "reaffirmed|reaffirms|assured|assures|agreed|affirmed|highlighted|underscored|"
+    "accused|accuses|criticized|criticised|threatened|threatens|hoped|hopes|believes|believed|"
+    "maintained|maintains|contended|charged|complained|lamented|boasted|quipped|"
+    "testified|briefed|informed|reported|reports|saying|adding|noting|telling|calling|"
+    "stressing|warning|urging|describing|insisting|found|finds|identified|identifies|documented|documents"
+)
+_CUE = rf"(?:{REPORTING_VERBS})"
+_PRONOUNS = {"he", "she", "they", "we", "it", "i"}
+_CLAUSE_BREAKERS = {
+    "that", "which", "who", "whom", "when", "while", "because", "if", "and", "but", "or", "as",
+    "after", "before", "since", "although", "though", "where", "so", "yet", "then", "than",
+    "to", "for", "in", "on", "at", "by", "with", "from", "of", "about",
+}
+_ADVERBS = re.compile(r"^(?:\w+ly|also|further|again|later|earlier|then|once|previously|still|even|often|have|has|had|had\s+\w+ly)$", re.I)
+_COMMENT_SECTION = re.compile(
+    r"^\s*(?:leave a (?:reply|comment)|what do you think\??|\d*\s*comments?|"
+    r"newest\s+oldest(?:\s+most voted)?|notify of|join the (?:discussion|conversation)|"
+    r"post a comment|reader comments|add a comment|show comments)\s*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_TITLE_WORDS = {
+    "State", "Department", "Secretary", "Spokesperson", "Spokesman", "Spokeswoman", "Minister", "Ministry",
+    "Foreign", "Defense", "Defence", "President", "Vice", "Deputy", "Press", "Senior", "Special", "Representative",
+    "Ambassador", "Envoy", "Director", "General", "Admiral", "Coordinator", "Adviser", "Advisor", "National",
+    "Security", "Council", "Chief", "Chairman", "Premier", "Prime", "Leader", "Mr.", "Ms.", "Mrs.", "Dr.", "Sen.",
+    "Rep.", "Gov.", "U.S.", "US", "U.N.", "UN", "NSC", "White", "House", "Pentagon", "First", "Acting",
+    "Mr", "Ms", "Mrs", "Dr", "Sir", "Madam", "His", "Her", "Excellency", "Majesty",
+}
+_WORD = re.compile(r"[\w’'-]+")
+_NAME_TOKEN = re.compile(r"^[A-Z][\w’'.-]*$")
+_NOMINAL_HEADS = (
+    "official", "officials", "source", "sources", "spokesperson", "spokesman", "spokeswoman",
+    "envoy", "minister", "ministry", "diplomat", "secretary", "president", "ambassador", "adviser",
+    "advisor", "coordinator", "analyst", "expert", "statement", "readout", "agency", "department",
+    "general", "admiral", "commander", "leader", "government", "officer", "representative", "senator",
+)
+
+
+@dataclass(frozen=True)
+class QuoteSpan:
+    """A quotation: its fragments' content offsets (marks excluded) and where the marks sit."""
+
+    fragments: tuple[tuple[int, int], ...]
+    outer_start: int  # offset of the opening mark
+    outer_end: int  # offset just after the closing mark (or the fragment end if unclosed)
+
+
+@dataclass(frozen=True)
+class Attribution:
+    speaker: str | None
+    cue: str | None
+    apposition: str = ""
+
+
+def article_end(text: str) -> int:
+    """Offset where a reader-comment section starts, or the end of the text."""
+    match = _COMMENT_SECTION.search(text)
+    return match.start() if match else len(text)
+
+
+# --- 1. pairing quote marks -------------------------------------------------
+
+
+def find_quote_spans(text: str, end: int | None = None) -> list[QuoteSpan]:
+    """Pair quote marks in ``text[:end]`` into quotations, outermost only."""
+    end = len(text) if end is None else end
+    spans: list[QuoteSpan] = []
+    pos = 0
+    while pos < end:
+        open_at = _next_opening(text, pos, end)
+        if open_at is None:
+            break
+        span = _read_quote(text, open_at, end)
+        if span is None:
+            pos = open_at + 1
+            continue
+        spans.append(span)
+        pos = span.outer_end
+    return spans
+
+
+def _next_opening(text: str, pos: int, end: int) -> int | None:
+    for i in range(pos, end):
+        ch = text[i]
+        if ch in OPEN_CLOSE and ch != "„" or ch == "„":
+            if ch == "‘" and not _single_opens(text, i):
+                continue
+            return i
+        if ch in STRAIGHT and _straight_opens(text, i, end):
+            return i
+    return None
+
+
+def _straight_opens(text: str, i: int, end: int) -> bool:
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < end else " "
+    if text[i] == "'":
+        return (before.isspace() or before in "([—-") and after.isalpha() and after.isupper()
+    return (before.isspace() or before in "([—-:") and not after.isspace()
+
+
+def _single_opens(text: str, i: int) -> bool:
+    before = text[i - 1] if i > 0 else " "
+    return before.isspace() or before in "([—-“\""
+
+
+def _closing_positions(text: str, open_at: int, end: int) -> Iterator[int]:
+    """Candidate closing marks for the mark at ``open_at``, up to the end of its paragraph."""
+    mark = text[open_at]
+    para_end = text.find("\n", open_at, end)
+    para_end = end if para_end < 0 else para_end
+    close = OPEN_CLOSE.get(mark, mark)
+    for i in range(open_at + 1, para_end):
+        if text[i] != close:
+            continue
+        after = text[i + 1] if i + 1 < end else " "
+        if close in ("’", "'") and after.isalpha():
+            continue  # an apostrophe (it’s, Korea’s), not a closing mark
+        if mark in STRAIGHT and not (after.isspace() or after in ".,;:!?)]—-" or i + 1 >= end):
+            continue
+        yield i
+
+
+def _read_quote(text: str, open_at: int, end: int) -> QuoteSpan | None:
+    """Read one quotation from its opening mark, following paragraph continuations."""
+    fragments: list[tuple[int, int]] = []
+    start = open_at
+    while True:
+        close_at = next(_closing_positions(text, start, end), None)
+        para_end = text.find("\n", start, end)
+        para_end = end if para_end < 0 else para_end
+        if close_at is not None:
+            fragments.append((start + 1, close_at))
+            return _span(fragments, open_at, close_at + 1)
+        # Unclosed: a quote continues if the next paragraph re-opens with the same mark.
+        if text[start] in STRAIGHT and text[start] == "'":
+            return None
+        nxt = _next_paragraph_start(text, para_end, end)
+        fragments.append((start + 1, para_end))
+        if nxt is not None and text[nxt] == text[open_at]:
+            start = nxt
+            continue
+        if len(fragments) == 1 and text[open_at] in ("‘", "'"):
+            return None  # a lone single mark is far more often an apostrophe
+        return _span(fragments, open_at, para_end)
+
+
+def _next_paragraph_start(text: str, para_end: int, end: int) -> int | None:
+    i = para_end
+    while i < end and text[i].isspace():
+        i += 1
+    return i if i < end and "\n" in text[para_end:i] else None
+
+
+def _span(fragments: list[tuple[int, int]], outer_start: int, outer_end: int) -> QuoteSpan | None:
+    trimmed = tuple(f for f in fragments if f[1] > f[0])
+    return QuoteSpan(trimmed, outer_start, outer_end) if trimmed else None
+
+
+# --- 2. attribution ---------------------------------------------------------
+
+
+def sentence_around(text: str, start: int, end: int, limit: int) -> tuple[int, int]:
+    """The sentence(s) holding ``text[start:end]``, within its paragraph."""
+    para_start = text.rfind("\n", 0, start) + 1
+    para_end = text.find("\n", end, limit)
+    para_end = limit if para_end < 0 else para_end
+    sent_start, sent_end = para_start, para_end
+    for s, e in sentence_spans(text, para_start, para_end):
+        if e <= start:
+            sent_start = e
+        elif s >= end:
+            sent_end = s
+            break
+    return sent_start, sent_end
+
+
+def _words_as_speaker(phrase: str) -> str | None:
+    """Accept ``phrase`` as a speaker description if it reads like a noun phrase."""
+    phrase = phrase.strip(" ,;:—–-\n\t")
+    if not phrase or len(phrase) > 160:
+        return None
+    words = phrase.split()
+    if not 1 <= len(words) <= 14:
+        return None
+    first = words[0].lower().strip("’'")
+    if first in _CLAUSE_BREAKERS - {"the"} or first in {"not", "no", "also", "it’s", "there"}:
+        return None
+    if first in _PRONOUNS:
+        return phrase if len(words) == 1 else None
+    if not (any(_NAME_TOKEN.match(w) for w in words) or any(w.lower().strip(",.").removesuffix("s") in _NOMINAL_HEADS for w in words)):
+        return None
+    return phrase
+
+
+def _split_apposition(phrase: str) -> tuple[str, str]:
+    """'Choi Kang, acting president of the Asan Institute' -> ('Choi Kang', 'acting president ...')."""
+    parts = [p.strip() for p in phrase.split(",") if p.strip()]
+    if len(parts) > 1 and _NAME_TOKEN.match(parts[0].split()[0]) and len(parts[0].split()) <= 6:
+        return parts[0], ", ".join(parts[1:])
+    return phrase, ""
+
+
+_AFTER_SPEAKER_CUE = re.compile(rf"^\s*[,—–-]?\s*(?P<speaker>(?:[^,.;:!?“”\"]|\.(?=\S)|\.(?=\s+[a-z])){{1,160}}?(?:,(?:[^,.;:!?“”\"]|\.(?=\S)|\.(?=\s+[a-z])){{1,120}},)?)\s+(?P<adv>(?:\w+ly\s+|also\s+|further\s+|later\s+)?)(?P<cue>{_CUE})\b", re.I)
+_AFTER_CUE_SPEAKER = re.compile(rf"^\s*[,—–-]?\s*(?P<cue>{_CUE})\s+(?P<speaker>(?!that\b|the\s+\w+\s+(?:is|was|has|had|would|will)\b)(?:[^.;:!?“”\"]|\.(?=\S)|\.(?=\s+[a-z])){{1,200}})", re.I)
+_ACCORDING_TO = re.compile(r"according to\s+(?P<speaker>(?:[^,.;:!?“”\"]|\.(?=\S)|\.(?=\s+[a-z])){2,120})", re.I)
+
+
+def _clip_speaker(phrase: str) -> str:
+    """Cut a speaker phrase after a cue at its clause end ('a senior official, who ...')."""
+    clipped = re.split(
+        r"\s+(?:who|which|during|in an?|on \w+day|at a|at the|after|before|when|while|as|adding|noting|"
+        r"saying|referring|according|to reporters|in a statement|in remarks|told|on condition)\b",
+        phrase,
+        maxsplit=1,
+    )[0]
+    return clipped.strip(" ,;")
+
+
+def attribution_after(text: str, pos: int, limit: int) -> Attribution | None:
+    """'..." the official said' / '..." said Choi Kang, a director at ...'."""
+    window = text[pos : min(limit, pos + 300)]
+    window = window.split("\n", 1)[0]
+    match = _AFTER_SPEAKER_CUE.match(window)
+    if match:
+        raw = match.group("speaker")
+        name, apposition = _split_apposition(raw)
+        speaker = _words_as_speaker(name)
+        if speaker and not _looks_like_clause(raw):
+            return Attribution(speaker, match.group("cue").lower(), apposition)
+    match = _AFTER_CUE_SPEAKER.match(window)
+    if match:
+        name, apposition = _split_apposition(match.group("speaker"))
+        speaker = _words_as_speaker(_clip_speaker(name))
+        if speaker:
+            return Attribution(speaker, match.group("cue").lower(), _clip_speaker(apposition))
+    return None
+
+
+def _looks_like_clause(phrase: str) -> bool:
+    words = [w.lower() for w in _WORD.findall(phrase)]
+    return any(w in {"is", "are", "was", "were", "be", "that", "has", "have", "had", "will", "would"} for w in words)
+
+
+def subject_before(text: str, cue_start: int, floor: int) -> tuple[str | None, str]:
+    """The noun phrase right before a reporting verb, and its apposition if any.
+
+    'The official recalled' -> 'The official'; 'Andrei Lankov, director of Korea
+    Risk Group, a think tank, said' -> ('Andrei Lankov', 'director of ...').
+    """
+    tokens = text[floor:cue_start].split()
+    while tokens and _ADVERBS.match(tokens[-1].strip(",")):
+        tokens.pop()
+    chunk = " ".join(tokens)
+    if not chunk:
+        return None, ""
+    inverted = chunk.endswith(",")  # ", said X": the speaker may follow the verb
+    segments = [seg.strip() for seg in chunk.rstrip(",").split(",")]
+    if inverted and len(segments) > 1 and _is_pure_name(_strip_honorific(segments[-1])) and not _looks_like_clause(segments[-2]):
+        return segments[-1], segments[-2]  # "Executive Director, Mr Muhammad Ashik, said"
+    for k in range(1, min(4, len(segments))):
+        name, between = segments[-1 - k], segments[-k:]
+        if any(_looks_like_clause(re.split(r"\b(?:who|which|whose)\b", b)[0]) for b in between):
+            break
+        if _is_pure_name(name):
+            return name, ", ".join(between)
+    if inverted:
+        return None, ""
+    clause = re.split(r"\b(?:that|and|but|while|when|because|if|as)\s+", segments[-1])[-1].strip()
+    if clause and len(clause.split()) <= 12 and not _looks_like_clause(clause):
+        speaker = _words_as_speaker(clause)
+        if speaker:
+            return speaker, ""
+    picked: list[str] = []
+    for word in reversed(segments[-1].split()):
+        if word.lower().strip("’'") in _CLAUSE_BREAKERS and not (picked and word.lower() == "of"):
+            break
+        picked.insert(0, word)
+        if len(picked) >= 10:
+            break
+    return _words_as_speaker(" ".join(picked)), ""
+
+
+def _strip_honorific(phrase: str) -> str:
+    return re.sub(r"^(?:Mr|Ms|Mrs|Dr|Sir)\.?\s+", "", phrase)
+
+
+def _is_acronym(word: str) -> bool:
+    """'SMS', 'NSC', 'MFA': an all-capital abbreviation is a title or body, not a name."""
+    letters = word.replace(".", "")
+    return len(letters) >= 2 and letters.isupper() and letters.isalpha()
+
+
+def _is_pure_name(phrase: str) -> bool:
+    """'Jake Sullivan', 'Cheong Seong-chang', 'Kim' (not 'The official', not 'For this reason')."""
+    words = phrase.split()
+    return 1 <= len(words) <= 4 and all(_NAME_TOKEN.match(w) for w in words) and words[0] not in _TITLE_WORDS | {"The", "A", "An", "For", "In", "On", "At", "But", "And", "While", "After", "This"}
+
+
+_CUE_IN_SENTENCE = re.compile(rf"\b(?P<cue>{_CUE})\b", re.I)
+
+
+def attribution_in_sentence(text: str, sent_start: int, sent_end: int, quotes: list[QuoteSpan], anchor: int) -> Attribution | None:
+    """A reporting verb elsewhere in the sentence, outside any quote, nearest to ``anchor``."""
+    quoted = [(q.outer_start, q.outer_end) for q in quotes]
+    candidates: list[tuple[int, Attribution]] = []
+    for match in _CUE_IN_SENTENCE.finditer(text, sent_start, sent_end):
+        if any(s <= match.start() < e for s, e in quoted):
+            continue
+        floor = max([sent_start] + [e for s, e in quoted if e <= match.start()])
+        speaker, apposition = subject_before(text, match.start(), floor)
+        if speaker is None:
+            after = attribution_after(text, match.start(), sent_end)
+            if after and after.cue == match.group("cue").lower():
+                speaker, apposition = after.speaker, after.apposition
+        if speaker:
+            candidates.append((abs(match.start() - anchor), Attribution(speaker, match.group("cue").lower(), apposition)))
+    if candidates:
+        return min(candidates, key=lambda c: c[0])[1]
+    outside = text[sent_start:sent_end]
+    match = _ACCORDING_TO.search(outside)
+    if match:
+        return Attribution(_clip_speaker(match.group("speaker")), "according to")
+    return None
+
+
+def attribution_before(text: str, open_at: int, floor: int) -> Attribution | None:
+    """'Kirby told a telephonic press briefing: "..."' and 'X said, "..."'."""
+    chunk = text[floor:open_at]
+    match = re.search(rf"(?P<cue>{_CUE})\b[^.!?“”\"]{{0,80}}[:,]\s*$", chunk, re.I)
+    if not match:
+        return None
+    speaker, apposition = subject_before(text, floor + match.start(), floor)
+    return Attribution(speaker, match.group("cue").lower(), apposition) if speaker else None
+
+
+# --- 3. speaker resolution --------------------------------------------------
+
+
+COUNTRY_NAMES = {
+    "US": "United States", "U.S.": "United States", "USA": "United States", "UN": "United Nations",
+    "U.N.": "United Nations", "ROK": "South Korea", "DPRK": "North Korea", "UK": "United Kingdom",
+    "PRC": "China", "EU": "European Union",
+}
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A speaker as described in the text, with any apposition ('director of ...')."""
+
+    description: str
+    apposition: str = ""
+
+    @property
+    def name(self) -> str:
+        """The person's name without titles, a country's full name, or the description."""
+        return COUNTRY_NAMES.get(self.description) or person_name(self.description) or self.description
+
+    @property
+    def side(self) -> str | None:
+        return infer_side(f"{self.description}, {self.apposition}")
+
+
+def person_name(description: str) -> str | None:
+    """'U.S. Secretary of State Mike Pompeo' -> 'Mike Pompeo'; 'a senior official' -> None."""
+    words = description.split()
+    if not words or words[0].lower() in {"a", "an", "the"}:
+        return None
+    run: list[str] = []
+    for word in reversed(words):
+        if not _NAME_TOKEN.match(word) or word in _TITLE_WORDS or _is_acronym(word):
+            break
+        run.insert(0, word)
+    before = words[len(words) - len(run) - 1] if len(run) < len(words) else ""
+    # "Special Envoy for Climate John Kerry": after a connective the run starts
+    # with the end of a title; a name keeps two tokens (three with an initial).
+    if len(run) > 2 and before in {"for", "of", "and", "on", "to"}:
+        run = run[-3:] if re.fullmatch(r"[A-Z]\.", run[-2]) else run[-2:]
+    return " ".join(run) if run else None
+
+
+class SpeakerMemory:
+    """Speakers named so far in a document, most recent last."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.named: list[Mention] = []
+        self.last_position: int | None = None  # where the latest speaker was named
+
+    def remember(self, mention: Mention, position: int | None = None) -> None:
+        if not _is_anaphor(mention.description):
+            self.named.append(mention)
+            if position is not None:
+                self.last_position = position
+
+    def resolve(self, speaker: str | None, position: int) -> Mention | None:
+        """The mention a pronoun, nominal ('the official') or bare surname refers to."""
+        if speaker is None:
+            return self.named[-1] if self.named else None
+        words = speaker.lower().split()
+        if words[0] in _PRONOUNS and len(words) == 1:
+            # "he"/"she" mean the last person named, "it" the last body or document.
+            wanted = [m for m in self.named if bool(person_name(m.description)) == (words[0] != "it")]
+            return (wanted or self.named or [Mention(speaker)])[-1]
+        if _is_anaphor(speaker):
+            head = words[-1]
+            for mention in reversed(self.named):
+                if head in mention.description.lower() or head in mention.apposition.lower():
+                    return mention
+            return Mention(speaker)
+        name = person_name(speaker)
+        if name and len(name.split()) == 1:  # "Kim", "Minister Balakrishnan"
+            return self._full_name(name, position) or Mention(speaker)
+        return Mention(speaker)
+
+    def _full_name(self, surname: str, position: int) -> Mention | None:
+        for mention in reversed(self.named):
+            name = (person_name(mention.description) or "").split()
+            if len(name) > 1 and surname in name:
+                return mention
+        # Any earlier mention of the full name in the text: 'Sung Kim, the U.S. ...'
+        pattern = rf"((?:[A-Z][\w.'’-]*\s+){{0,6}}(?:[A-Z][\w'’-]+\s+{re.escape(surname)}|{re.escape(surname)}\s+[A-Z][\w'’-]+))\b(,[^,.]{{3,120}},)?"
+        def full(match: re.Match[str]) -> bool:
+            return len((person_name(match.group(1)) or "").split()) >= 2
+
+        earlier = [m for m in re.finditer(pattern, self.text[:position]) if full(m)]
+        # Named in full only later ("... said Kim. ... Sung Kim, the envoy"): take the first.
+        found = earlier[-1] if earlier else next((m for m in re.finditer(pattern, self.text[position:]) if full(m)), None)
+        if not found:
+            return None
+        return Mention(found.group(1), (found.group(2) or "").strip(" ,"))
+
+
+def _is_anaphor(speaker: str) -> bool:
+    words = speaker.lower().split()
+    if not words:
+        return False
+    if words[0] in _PRONOUNS:
+        return len(words) == 1
+    return words[0] in {"the", "this", "that"} and len(words) <= 4 and not any(_NAME_TOKEN.match(w) for w in speaker.split()[1:] if w not in _TITLE_WORDS)
+
+
+_MENTION = re.compile(rf"(?P<cue>\b{_CUE}\b)", re.I)
+
+
+def remember_mentions(text: str, start: int, end: int, memory: SpeakerMemory) -> None:
+    """Note speakers of reported speech outside quotes ('Price said in a briefing that ...')."""
+    for sent_start, sent_end in sentence_spans(text, start, end):
+        for match in _MENTION.finditer(text, sent_start, sent_end):
+            speaker, apposition = subject_before(text, match.start(), sent_start)
+            if speaker is None:
+                after = attribution_after(text, match.start(), sent_end)
+                if after:
+                    speaker, apposition = after.speaker, after.apposition
+            if speaker and not _is_anaphor(speaker):
+                known = memory.resolve(_clean(speaker), match.start())
+                memory.remember(Mention(known.description, apposition or known.apposition), sent_end)
+                break
+
+
+def _clean(phrase: str) -> str:
+    return " ".join(phrase.split())
+
+
+# --- 4. statements ----------------------------------------------------------
+
+
+def quote_statements(document: Document, min_partial_words: int = 3, include_unattributed: bool = False) -> Iterator[Statement]:
+    """Yield attributed quotations of an article as sentence-level statements."""
+    text = document.text
+    limit = article_end(text)
+    spans = find_quote_spans(text, limit)
+    memory = SpeakerMemory(text)
+    cursor = 0
+    previous: QuoteSpan | None = None
+    index = 0
+    while index < len(spans):
+        span = spans[index]
+        remember_mentions(text, cursor, span.outer_start, memory)
+        joined, attribution, consumed = _attribute_with_continuation(text, spans, index, limit)
+        index += consumed
+        cursor = max(cursor, sentence_around(text, joined.outer_start, joined.outer_end, limit)[1], joined.outer_end)
+        kind = _kind_of(text, joined)
+        if kind == "partial" and _word_count(text, joined) < min_partial_words or _looks_like_title(text, joined):
+            continue
+        floating = attribution is None and kind == "direct" and _continues_speaker(text, joined, previous, memory)
+        if attribution is None and not floating and not include_unattributed:
+            continue
+        speaker = _clean(attribution.speaker) if attribution and attribution.speaker else None
+        mention = memory.resolve(speaker, joined.outer_start) if (speaker or floating) else None
+        if mention and speaker and (not _is_anaphor(speaker) or mention.description == speaker and speaker.lower() not in _PRONOUNS):
+            mention = Mention(mention.description, attribution.apposition or mention.apposition)
+            memory.named.append(mention)
+        if attribution is not None and (mention or floating):
+            memory.last_position = cursor
+        previous = joined
+        yield from _sentences_of_quote(
+            document,
+            joined,
+            speaker=speaker,
+            cue=attribution.cue if attribution else None,
+            resolved=mention.name if mention else None,
+            side=mention.side if mention else None,
+            kind=kind,
+        )
+
+
+def _attribute_with_continuation(text: str, spans: list[QuoteSpan], index: int, limit: int) -> tuple[QuoteSpan, Attribution | None, int]:
+    """Attribute ``spans[index]``; join the next span when the attribution interrupts one quote."""
+    span = spans[index]
+    after = attribution_after(text, span.outer_end, limit)
+    if after and index + 1 < len(spans):
+        nxt = spans[index + 1]
+        between = text[span.outer_end : nxt.outer_start]
+        if "\n" not in between and re.search(r",\s*$", between) and _last_fragment_open(text, span):
+            joined = QuoteSpan(span.fragments + nxt.fragments, span.outer_start, nxt.outer_end)
+            return joined, after, 2
+    if after:
+        return span, after, 1
+    sent_start, sent_end = sentence_around(text, span.outer_start, span.outer_end, limit)
+    before = attribution_before(text, span.outer_start, max(sent_start, text.rfind("\n", 0, span.outer_start) + 1))
+    if before is None and _opens_after_colon(text, span):
+        prev_start, _ = sentence_around(text, max(0, span.outer_start - 2), span.outer_start, limit)
+        before = attribution_before(text, span.outer_start, prev_start)
+    if before:
+        return span, before, 1
+    return span, attribution_in_sentence(text, sent_start, sent_end, spans, span.outer_start), 1
+
+
+def _opens_after_colon(text: str, span: QuoteSpan) -> bool:
+    return text[max(0, span.outer_start - 3) : span.outer_start].rstrip().endswith(":")
+
+
+def _last_fragment_open(text: str, span: QuoteSpan) -> bool:
+    """True when the quote ends on a comma, so the sentence goes on after the attribution."""
+    end = span.fragments[-1][1]
+    return text[end - 1 : end] == "," or text[span.outer_end : span.outer_end + 1] == ","
+
+
+def _kind_of(text: str, span: QuoteSpan) -> str:
+    """'direct' when the quote is its own clause, 'partial' when it sits inside a sentence."""
+    before = text[max(0, span.outer_start - 40) : span.outer_start].rstrip(" ")
+    starts_clause = not before or before[-1] in ".!?:\n”\"’" or before.endswith(",")
+    first_char = text[span.fragments[0][0] : span.fragments[0][0] + 1]
+    if starts_clause and (first_char.isupper() or first_char.isdigit()):
+        return "direct"
+    return "partial"
+
+
+def _continues_speaker(text: str, current: QuoteSpan, previous: QuoteSpan | None, memory: SpeakerMemory) -> bool:
+    """An unattributed quote continues the last speaker when it follows right after
+    that speaker's quote or attribution (same or next paragraph, nothing in between)."""
+    anchor = memory.last_position
+    if previous is not None:
+        anchor = max(anchor or 0, previous.outer_end)
+    if anchor is None or anchor > current.outer_start:
+        return False
+    between = text[anchor : current.outer_start]
+    return len(re.findall(r"\n\s*", between)) <= 1 and len(between.strip()) < 80 and not re.search(r"[“\"]", between)
+
+
+def _looks_like_title(text: str, span: QuoteSpan) -> bool:
+    """A quoted name of a conference, document or slogan: short, mostly capitalized words."""
+    words = [w for s, e in span.fragments for w in _WORD.findall(text[s:e]) if w[0].isalpha()]
+    if not 2 <= len(words) <= 12:
+        return False
+    capitalized = sum(1 for w in words if w[0].isupper())
+    return capitalized / len(words) >= 0.6 and capitalized >= 2
+
+
+def _word_count(text: str, span: QuoteSpan) -> int:
+    return sum(len(_WORD.findall(text[s:e])) for s, e in span.fragments)
+
+
+def _trim_fragment(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and (text[start].isspace() or text[start] in "“”\"‘"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:—–-“”\"’"):
+        if text[end - 1] == "’" and end - 2 >= start and text[end - 2].isalpha():
+            break  # keep a word-final apostrophe
+        end -= 1
+    return start, end
+
+
+def _sentences_of_quote(
+    document: Document, span: QuoteSpan, *, speaker: str | None, cue: str | None, resolved: str | None, side: str | None, kind: str
+) -> Iterator[Statement]:
+    """Cut a quotation into sentences; a sentence may run across an interruption."""
+    text = document.text
+    pieces: list[list[tuple[int, int]]] = []
+    carry: list[tuple[int, int]] = []
+    for frag_start, frag_end in span.fragments:
+        spans = list(sentence_spans(text, frag_start, frag_end)) or []
+        for i, (s, e) in enumerate(spans):
+            s, e = _trim_fragment(text, s, e)
+            if e <= s:
+                continue
+            carry.append((s, e))
+            is_last = i == len(spans) - 1
+            if not is_last or text[e - 1] in ".!?":
+                pieces.append(carry)
+                carry = []
+    if carry:
+        pieces.append(carry)
+    for fragments in pieces:
+        sentence = " ".join(text[s:e] for s, e in fragments)
+        if not _WORD.search(sentence):
+            continue
+        yield Statement(
+            text=sentence,
+            speaker=speaker,
+            speaker_resolved=resolved,
+            speaker_side=side,
+            cue=cue,
+            kind=kind,
+            source=document.source,
+            record=document.record,
+            start=fragments[0][0],
+            end=fragments[-1][1],
+            fragments=tuple(fragments),
+            date=document.date,
+        )

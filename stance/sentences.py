@@ -1,0 +1,136 @@
+"""Split text into sentences, keeping character offsets.
+
+A small rule-based splitter tuned for news and diplomatic prose: it knows the
+abbreviations that end in a period without ending a sentence ("U.S.", "Mr.",
+"Jan.", "No. 2"), initials ("Kim Jong-un", "John F. Kennedy") and closing quote
+marks after the final punctuation. It never changes the text; every span it
+returns satisfies ``text[start:end] == sentence``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+# Tokens that end with a period but usually do not end a sentence.
+ABBREVIATIONS = frozenset(
+    """
+    mr mrs ms dr prof sen rep gen lt col maj capt sgt adm gov pres amb st jr sr
+    messrs hon rev fr sec dept govt corp inc ltd co approx
+    jan feb mar apr jun jul aug sep sept oct nov dec vs etc al e.g i.e cf
+    u.s u.n u.k u.s.a e.u d.c a.m p.m r.o.k d.p.r.k p.r.c
+    """.split()
+)
+
+# Abbreviations only before a number ("No. 2", "Art. 51").
+NUMBERED = frozenset("no nos vol art para fig p pp".split())
+
+# Abbreviations that often close a sentence too ("... talks with the U.S. The
+# North ..."): a boundary is accepted after them when a sentence-opening word follows.
+CAN_END_SENTENCE = frozenset("u.s u.n u.k u.s.a e.u d.c a.m p.m etc al r.o.k d.p.r.k p.r.c".split())
+SENTENCE_OPENERS = frozenset(
+    """the a an we i it he she they this that these those there but and so in on at
+    as if when while our his her their its however meanwhile also still yet what
+    why how who no not you""".split()
+)
+
+# Candidate boundary: sentence-final punctuation, optional closing marks or
+# brackets, then whitespace.
+_BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)")
+_NEXT_START = re.compile(r"\s+([\"'“‘(\[]*)(\S)")
+_WORD_BEFORE = re.compile(r"([\w.]+)$")
+
+
+def _is_abbreviation(text: str, punct_start: int, nxt: re.Match[str] | None = None) -> bool:
+    """True when the period at ``punct_start`` belongs to an abbreviation or initial."""
+    match = _WORD_BEFORE.search(text, max(0, punct_start - 20), punct_start)
+    if not match:
+        return False
+    word = match.group(1).lower().strip(".")
+    if not word:
+        return False
+    if word in NUMBERED:
+        return bool(nxt) and nxt.group(2).isdigit()
+    if word in ABBREVIATIONS:
+        return True
+    # A single capital letter ("John F. Kennedy"), but not a pronoun "I".
+    token = match.group(1)
+    return len(token) == 1 and token.isupper() and token != "I"
+
+
+def _closes_sentence(text: str, punct_start: int, nxt: re.Match[str] | None) -> bool:
+    """Whether an abbreviation like "U.S." also ends its sentence here."""
+    word = _WORD_BEFORE.search(text, max(0, punct_start - 20), punct_start)
+    if not word or not nxt or word.group(1).lower().strip(".") not in CAN_END_SENTENCE:
+        return False
+    following = re.match(r"[A-Za-z]+", text[nxt.start(2) : nxt.start(2) + 20])
+    return bool(following) and following.group(0).lower() in SENTENCE_OPENERS
+
+
+def sentence_spans(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:
+    """Yield ``(start, end)`` of each sentence in ``text[start:end]``, whitespace trimmed."""
+    end = len(text) if end is None else end
+    cursor = start
+    for match in _BOUNDARY.finditer(text, start, end):
+        punct = match.group(0)
+        nxt = _NEXT_START.match(text, match.end(), end)
+        if punct[0] == "." and len(punct.rstrip("\"'”’)]")) == 1 and _is_abbreviation(text, match.start(), nxt):
+            if not _closes_sentence(text, match.start(), nxt):
+                continue
+        if nxt and not (nxt.group(2).isupper() or nxt.group(2).isdigit() or nxt.group(1)):
+            continue  # "... e.g. something" or lower-case continuation
+        span = _trim(text, cursor, match.end())
+        if span:
+            yield span
+        cursor = match.end()
+    span = _trim(text, cursor, end)
+    if span:
+        yield span
+
+
+def paragraph_spans(text: str, start: int = 0, end: int | None = None, wrapped: bool | None = None) -> Iterator[tuple[int, int]]:
+    """Yield ``(start, end)`` of each paragraph.
+
+    A blank line always ends a paragraph. A single line break ends one too,
+    unless the text is hard-wrapped (most lines stop mid-sentence, as in PDF
+    conversions and e-mailed transcripts): there a break after a line that
+    does not end a sentence is only a wrap ("...continue to\ndeliver for...").
+    """
+    end = len(text) if end is None else end
+    wrapped = is_hard_wrapped(text) if wrapped is None else wrapped
+    for match in _LINE_BREAK.finditer(text, start, end):
+        blank_line = "\n" in match.group(0)[1:]
+        if blank_line or not (wrapped and text[match.start() - 1 : match.start()] not in _SENTENCE_END):
+            span = _trim(text, start, match.start())
+            if span:
+                yield span
+            start = match.end()
+    span = _trim(text, start, end)
+    if span:
+        yield span
+
+
+_LINE_BREAK = re.compile(r"[ \t\r\f\v]*\n[ \t\r\f\v]*(?:\n\s*)?")
+_SENTENCE_END = set(".!?:;”\"’)]")
+
+
+def is_hard_wrapped(text: str, sample: int = 200) -> bool:
+    """True when most lines end mid-sentence, so single line breaks are wraps."""
+    lines = [line.rstrip() for line in text.split("\n", sample)[:sample] if line.strip()]
+    if len(lines) < 4:
+        return False
+    open_ended = sum(1 for line in lines if line[-1] not in _SENTENCE_END)
+    return open_ended / len(lines) > 0.5
+
+
+def split_sentences(text: str) -> list[str]:
+    """Return the sentences of ``text`` (paragraph breaks always end a sentence)."""
+    return [text[s:e] for ps, pe in paragraph_spans(text) for s, e in sentence_spans(text, ps, pe)]
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return (start, end) if start < end else None

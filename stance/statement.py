@@ -1,0 +1,66 @@
+"""The statement record that extraction yields and every later stage reads."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass
+from pathlib import PurePath
+
+KINDS = ("direct", "partial", "question", "turn")
+OUTPUT_COLUMNS = (
+    "id",
+    "text",
+    "speaker",
+    "speaker_resolved",
+    "speaker_side",
+    "cue",
+    "kind",
+    "source",
+    "record",
+    "start",
+    "end",
+    "fragments",
+    "date",
+)
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One statement, traceable to its source.
+
+    ``start``/``end`` are character offsets into the source document's text.
+    For a statement in one piece ``source_text[start:end] == text``; a quote that
+    the attribution interrupts keeps every piece in ``fragments`` and its text is
+    the pieces joined by one space.
+    """
+
+    text: str
+    speaker: str | None
+    speaker_resolved: str | None
+    speaker_side: str | None
+    cue: str | None
+    kind: str
+    source: str
+    record: str
+    start: int
+    end: int
+    fragments: tuple[tuple[int, int], ...]
+    date: str | None = None
+
+    @property
+    def id(self) -> str:
+        return statement_id(self.source, self.record, self.start, self.end)
+
+    def as_row(self) -> dict:
+        row = asdict(self)
+        row["fragments"] = ";".join(f"{s}-{e}" for s, e in self.fragments)
+        return {"id": self.id, **{k: row[k] for k in OUTPUT_COLUMNS if k != "id"}}
+
+
+def statement_id(source: str, record: str, start: int, end: int) -> str:
+    """Stable id: the same statement of the same document gets the same id on every run.
+
+    Only the file's name counts, so running from another folder keeps the ids.
+    """
+    key = f"{PurePath(source).name}\x1f{record}\x1f{start}\x1f{end}".encode()
+    return "s_" + hashlib.sha1(key).hexdigest()[:12]

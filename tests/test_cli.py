@@ -1,0 +1,113 @@
+"""Every command through click's CliRunner: output and exit codes."""
+
+import json
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from stance.cli import cli
+
+from .conftest import DATA
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+def test_help_and_version(runner):
+    result = runner.invoke(cli, ["-h"])
+    assert result.exit_code == 0 and "predict" in result.output
+    assert runner.invoke(cli, ["--version"]).exit_code == 0
+
+
+def test_extract_formats(runner):
+    seed = str(DATA / "seeds" / "003_59bafc5653eb4eee.txt")
+    table = runner.invoke(cli, ["extract", seed])
+    assert table.exit_code == 0 and "Kirby" in table.output
+    jsonl = runner.invoke(cli, ["extract", seed, "--format", "jsonl"])
+    rows = [json.loads(line) for line in jsonl.output.splitlines()]
+    text = (DATA / "seeds" / "003_59bafc5653eb4eee.txt").read_text(encoding="utf-8")
+    assert len(rows) == 8 and all(text[r["start"] : r["end"]] == r["text"] for r in rows)
+    csv = runner.invoke(cli, ["extract", seed, "--format", "csv"])
+    assert csv.output.splitlines()[0].startswith("id,text,speaker,speaker_resolved,speaker_side,cue,kind,source")
+
+
+def test_extract_stdin_and_jsonl_field(runner, tmp_path):
+    result = runner.invoke(cli, ["extract", "-", "--format", "jsonl"], input="“We will respond,” the spokesman said.")
+    assert json.loads(result.output)["speaker"] == "the spokesman"
+    path = tmp_path / "d.jsonl"
+    path.write_text(json.dumps({"id": "1", "body": "“Talks must resume,” the envoy said."}) + "\n", encoding="utf-8")
+    result = runner.invoke(cli, ["extract", str(path), "--text-field", "body", "--format", "jsonl"])
+    assert json.loads(result.output)["text"] == "Talks must resume"
+    missing = runner.invoke(cli, ["extract", str(path), "--text-field", "nope"])
+    assert missing.exit_code == 1 and "no field 'nope'" in missing.output
+
+
+def test_extract_writes_atomically_and_refuses_overwrite(runner, tmp_path):
+    seed = str(DATA / "seeds" / "003_59bafc5653eb4eee.txt")
+    out = tmp_path / "out.csv"
+    assert runner.invoke(cli, ["extract", seed, "--format", "csv", "-o", str(out)]).exit_code == 0
+    before = out.read_text()
+    again = runner.invoke(cli, ["extract", seed, "--format", "csv", "-o", str(out)])
+    assert again.exit_code == 1 and "--force" in again.output and out.read_text() == before
+    assert runner.invoke(cli, ["extract", seed, "--format", "csv", "-o", str(out), "--force"]).exit_code == 0
+
+
+def test_extract_evaluate_gold(runner):
+    result = runner.invoke(cli, ["extract", "--evaluate", str(DATA / "gold")])
+    assert result.exit_code == 0 and "speaker accuracy" in result.output
+
+
+def test_labels_check_and_agreement(runner, sample_labels, tmp_path):
+    assert runner.invoke(cli, ["labels", "check", str(sample_labels)]).exit_code == 0
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,text,stance,tone\n1,Text.,angry,firm\n", encoding="utf-8")
+    result = runner.invoke(cli, ["labels", "check", str(bad)])
+    assert result.exit_code == 1 and "bad.csv, row 2: unknown stance 'angry'" in result.output
+    frame = pd.read_csv(sample_labels, dtype=str, keep_default_na=False)
+    other = frame.copy()
+    other.loc[:9, "stance"] = "neutral"
+    second = tmp_path / "b.csv"
+    other.to_csv(second, index=False)
+    result = runner.invoke(cli, ["labels", "agreement", str(sample_labels), str(second)])
+    assert result.exit_code == 0 and "Cohen's kappa" in result.output and "tone: 270 shared rows, agreement 1.000" in result.output
+
+
+def test_train_evaluate_predict(runner, sample_labels, tmp_path):
+    out = tmp_path / "model"
+    result = runner.invoke(cli, ["train", str(sample_labels), "--out", str(out), "--folds", "3", "--seed", "1"])
+    assert result.exit_code == 0, result.output
+    assert (out / "model.joblib").exists() and (out / "model_card.json").exists()
+    card = json.loads((out / "model_card.json").read_text())
+    assert card["metrics"]["stance"]["macro_f1"] > card["metrics"]["stance"]["baseline_macro_f1"]
+    again = runner.invoke(cli, ["train", str(sample_labels), "--out", str(out)])
+    assert again.exit_code == 1 and "--force" in again.output
+
+    evaluation = runner.invoke(cli, ["evaluate", str(sample_labels), "--folds", "3", "--split-by", "document"])
+    assert evaluation.exit_code == 0 and "majority baseline" in evaluation.output and "grouped by document" in evaluation.output
+
+    prediction = runner.invoke(cli, ["predict", "We condemn the launch.", "--model", str(out), "--format", "json"])
+    [row] = json.loads(prediction.output)
+    assert row["stance"] in card["targets"]["stance"]["labels"] and "tone_p_firm" in row
+
+    statements = tmp_path / "in.csv"
+    pd.DataFrame({"doc": ["a", "b"], "sentence": ["We condemn it.", "Talks are welcome."]}).to_csv(statements, index=False)
+    result = runner.invoke(cli, ["predict", "--input", str(statements), "--text-column", "sentence", "--model", str(out), "--format", "csv"])
+    frame = pd.read_csv(pd.io.common.StringIO(result.output))
+    assert list(frame.columns[:4]) == ["doc", "sentence", "stance", "stance_p_condemning"] and len(frame) == 2
+
+    lines = runner.invoke(cli, ["predict", "--model", str(out), "--format", "jsonl"], input="One statement.\n\nAnother one.\n")
+    assert len(lines.output.splitlines()) == 2
+
+
+def test_predict_errors(runner, trained_model_dir, tmp_path):
+    missing = runner.invoke(cli, ["predict", "x", "--model", str(tmp_path / "none")])
+    assert missing.exit_code == 1 and "no such model folder" in missing.output
+    path = tmp_path / "in.csv"
+    path.write_text("a,b\n1,2\n", encoding="utf-8")
+    wrong = runner.invoke(cli, ["predict", "--input", str(path), "--model", str(trained_model_dir)])
+    assert wrong.exit_code == 1 and "no column 'text'" in wrong.output
+    empty = runner.invoke(cli, ["predict", "  ", "--model", str(trained_model_dir)])
+    assert empty.exit_code == 2 and "empty" in empty.output

@@ -1,0 +1,36 @@
+"""Grouped cross-validation never splits a near-duplicate group or a document."""
+
+import numpy as np
+import pandas as pd
+
+from stance.evaluate import classification_metrics, evaluate_target, split_groups
+from stance.labels import load_labels
+
+
+def test_groups_merge_duplicates_and_documents():
+    frame = pd.DataFrame(
+        {
+            "group": ["a", "a", "b", "c", "d"],
+            "source_ref": ["f#1@0-5", "f#2@0-5", "f#2@6-9", "f#3@0-1", "g#1@0-2"],
+        }
+    )
+    by_group = split_groups(frame, "group")
+    assert by_group[0] == by_group[1] and len(set(by_group)) == 4
+    by_document = split_groups(frame, "document")
+    # rows 0-1 share a group, rows 1-2 share document f#2: all three together
+    assert by_document[0] == by_document[1] == by_document[2]
+    assert len(set(by_document)) == 3
+
+
+def test_metrics_on_a_known_case():
+    result = classification_metrics(["a", "a", "b", "b"], ["a", "b", "b", "b"], ["a", "b"])
+    assert result["per_class"]["a"] == {"precision": 1.0, "recall": 0.5, "f1": 2 / 3, "support": 2}
+    assert result["confusion"] == [[1, 1], [0, 2]]
+    assert np.isclose(result["macro_f1"], (2 / 3 + 0.8) / 2)
+
+
+def test_model_beats_majority_baseline(sample_labels):
+    frame = load_labels([sample_labels])
+    result = evaluate_target(frame, "stance", "group", n_splits=3, seed=0)
+    assert result.model["macro_f1"] > result.baseline["macro_f1"] + 0.2
+    assert sum(sum(row) for row in result.model["confusion"]) == len(frame)

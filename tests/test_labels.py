@@ -1,0 +1,104 @@
+"""Label files: reading, validation errors that name file, row and fix."""
+
+import pytest
+
+from stance.labels import LabelError, check_labels, load_labels, near_duplicate_key
+
+HEADER = "id,text,stance,tone\n"
+
+
+def write(tmp_path, name, body, header=HEADER):
+    path = tmp_path / name
+    path.write_text(header + body, encoding="utf-8")
+    return path
+
+
+def messages(problems):
+    return [str(p) for p in problems]
+
+
+def test_clean_file_has_no_problems(tmp_path):
+    path = write(tmp_path, "a.csv", "1,We condemn the launch.,condemning,firm\n2,Talks are welcome.,open_to_dialogue,conciliatory\n")
+    assert check_labels([path]) == []
+
+
+def test_missing_column_suggests_the_close_name(tmp_path):
+    path = write(tmp_path, "a.csv", "1,x,condemning,firm\n", header="id,text,stanse,tone\n")
+    [problem] = check_labels([path])
+    assert "missing required column 'stance'" in str(problem) and "'stanse'" in str(problem)
+
+
+def test_wrong_delimiter_is_explained(tmp_path):
+    path = write(tmp_path, "a.csv", "1;x;condemning;firm\n", header="id;text;stance;tone\n")
+    assert any("delimiter" in m for m in messages(check_labels([path])))
+
+
+@pytest.mark.parametrize(
+    "row, expected",
+    [
+        ("1,,condemning,firm", "row 2: empty text"),
+        ("1,Text.,,firm", "row 2: empty stance"),
+        ("1,Text.,condemnig,firm", "unknown stance 'condemnig'; did you mean 'condemning'?"),
+        ("1,Text.,condemning,angry", "unknown tone 'angry'"),
+    ],
+)
+def test_row_problems_name_file_and_row(tmp_path, row, expected):
+    path = write(tmp_path, "bad.csv", row + "\n")
+    found = messages(check_labels([path]))
+    assert any("bad.csv" in m and expected in m for m in found), found
+
+
+def test_duplicate_ids_and_conflicting_labels_across_files(tmp_path):
+    write(tmp_path, "a.csv", "1,We condemn the launch.,condemning,firm\n")
+    write(tmp_path, "b.csv", "1,Another text.,neutral,neutral\n2,We condemn the launch!,neutral,firm\n")
+    found = messages(check_labels([tmp_path]))
+    assert any("duplicate id '1'" in m for m in found)
+    assert any("different stance labels" in m for m in found)
+
+
+def test_excluded_rows_are_not_checked_or_loaded(tmp_path):
+    path = write(tmp_path, "a.csv", "1,Caption,,,yes\n2,We condemn it.,condemning,firm,\n", header="id,text,stance,tone,exclude\n")
+    assert check_labels([path]) == []
+    assert load_labels([path])["id"].tolist() == ["2"]
+
+
+def test_custom_labels_accepted_when_asked(tmp_path):
+    path = write(tmp_path, "a.csv", "1,Text.,pro,firm\n2,Other.,anti,neutral\n")
+    assert check_labels([path]) != []
+    assert check_labels([path], targets=["stance"], allowed={}) == []
+
+
+def test_empty_and_binary_files(tmp_path):
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    binary = tmp_path / "bin.csv"
+    binary.write_bytes(b"\x00\x01\x02id,text")
+    with pytest.raises(LabelError, match="empty"):
+        load_labels([empty])
+    with pytest.raises(LabelError, match="NUL"):
+        load_labels([binary])
+
+
+def test_bom_is_accepted(tmp_path):
+    path = tmp_path / "bom.csv"
+    path.write_bytes("\ufeffid,text,stance,tone\n1,Text.,neutral,neutral\n".encode("utf-8"))
+    assert load_labels([path])["id"].tolist() == ["1"]
+
+
+def test_working_folders_are_skipped(tmp_path):
+    write(tmp_path, "a.csv", "1,We condemn it.,condemning,firm\n")
+    (tmp_path / "work").mkdir()
+    write(tmp_path / "work", "pool.csv", "1,We condemn it.,neutral,neutral\n")
+    assert check_labels([tmp_path]) == []
+
+
+def test_near_duplicates_share_a_group():
+    assert near_duplicate_key("On May 3, 2021, we met.") == near_duplicate_key("On May 4, 2022 — we met!")
+    assert near_duplicate_key("We met.") != near_duplicate_key("We did not meet.")
+
+
+def test_shipped_labels_pass_the_checker():
+    from pathlib import Path
+
+    labels = Path(__file__).resolve().parents[1] / "labels"
+    assert check_labels([labels]) == []

@@ -1,0 +1,59 @@
+"""Training, saving and loading models; the card and its checks."""
+
+import json
+
+import pytest
+
+from stance.labels import load_labels
+from stance.model import CARD_FILE, MODEL_FILE, ModelError, fit_target, load_model
+from stance.predict import predict_texts
+
+
+def test_saved_model_loads_and_predicts(trained_model_dir):
+    model = load_model(trained_model_dir)
+    result = predict_texts(model, ["The United States condemns the DPRK's ballistic missile launch.", "   "])
+    assert set(model.targets) == {"stance", "tone"}
+    assert result.loc[0, "stance"] in model.card["targets"]["stance"]["labels"]
+    assert result.loc[1, "stance"] == ""
+    probabilities = result.filter(like="stance_p_").iloc[0]
+    assert abs(probabilities.sum() - 1) < 1e-9
+
+
+def test_card_records_what_is_needed(trained_model_dir):
+    card = json.loads((trained_model_dir / CARD_FILE).read_text())
+    for key in ("created", "targets", "data", "seed", "parameters", "versions", "model_sha256"):
+        assert key in card
+    assert card["data"]["rows"] > 0 and len(card["data"]["sha256"]) == 64
+
+
+def test_tampered_model_is_refused_unless_trusted(trained_model_dir, tmp_path):
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(trained_model_dir, copy)
+    with open(copy / MODEL_FILE, "ab") as handle:
+        handle.write(b"\0")
+    with pytest.raises(ModelError, match="does not match the SHA-256"):
+        load_model(copy)
+    (copy / CARD_FILE).unlink()
+    with pytest.raises(ModelError, match="no model_card.json"):
+        load_model(copy)
+
+
+def test_missing_model_folder(tmp_path):
+    with pytest.raises(ModelError, match="stance train"):
+        load_model(tmp_path / "nothing")
+
+
+def test_same_labels_same_seed_same_predictions(sample_labels):
+    frame = load_labels([sample_labels])
+    texts = frame["text"].tolist()[:50]
+    first = fit_target(frame, "stance", seed=3).predict_proba(texts)
+    second = fit_target(frame, "stance", seed=3).predict_proba(texts)
+    assert (first == second).all()
+
+
+def test_one_class_is_refused(sample_labels):
+    frame = load_labels([sample_labels]).head(5).assign(stance="neutral")
+    with pytest.raises(ModelError, match="at least two labels"):
+        fit_target(frame, "stance")

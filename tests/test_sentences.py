@@ -1,0 +1,41 @@
+import pytest
+
+from stance.sentences import paragraph_spans, sentence_spans, split_sentences
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Talks with the U.S. The North refused.", ["Talks with the U.S.", "The North refused."]),
+        ("U.S. officials said it. It was 5 p.m. on Monday.", ["U.S. officials said it.", "It was 5 p.m. on Monday."]),
+        ("He met John F. Kennedy. Then he left.", ["He met John F. Kennedy.", "Then he left."]),
+        ("“We condemn this.” He added: “No more.”", ["“We condemn this.”", "He added: “No more.”"]),
+        ("Mr. Kim said no. No. 2 was fired.", ["Mr. Kim said no.", "No. 2 was fired."]),
+        ("One line\nSecond line.", ["One line", "Second line."]),
+        ("", []),
+    ],
+)
+def test_split_sentences(text, expected):
+    assert split_sentences(text) == expected
+
+
+def test_hard_wrapped_lines_join_but_blank_lines_split():
+    text = (
+        "The administration continues to work\nwith allies in the region to\ndeliver results for the\npeople.\n\n"
+        "Next paragraph, also\nwrapped."
+    )
+    assert [text[s:e] for s, e in paragraph_spans(text)] == [
+        "The administration continues to work\nwith allies in the region to\ndeliver results for the\npeople.",
+        "Next paragraph, also\nwrapped.",
+    ]
+
+
+def test_news_lines_without_final_stop_are_paragraphs():
+    text = "Headline Without A Stop\nFirst paragraph ends here.\nSecond paragraph."
+    assert [text[s:e] for s, e in paragraph_spans(text)] == ["Headline Without A Stop", "First paragraph ends here.", "Second paragraph."]
+
+
+def test_spans_slice_back_to_sentences():
+    text = "  First one.  Second one!   Third?  "
+    spans = list(sentence_spans(text))
+    assert [text[s:e] for s, e in spans] == ["First one.", "Second one!", "Third?"]

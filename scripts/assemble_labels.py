@@ -4,6 +4,7 @@ Inputs (all under labels/work/):
   pool*.csv                        statements from `stance extract`, with source offsets
   annotations/A*_chunk*.csv        first readers (every pool row)
   annotations/C*_rare*.csv         first readers of the rare-class pool
+  annotations/D*_sides*.csv        first readers of the side-coverage pool
   annotations/B*_double*.csv       independent second readers of 400 pool rows
   adjudicated.csv                  final decision on every double-labelled row where A and B differ
   review.csv                       the lead's second reading of single rows (e.g. seed statements a
@@ -30,8 +31,22 @@ from stance.labels import near_duplicate_key, normalize_text  # noqa: E402
 
 WORK = Path("labels/work")
 COLUMNS = [
-    "id", "text", "stance", "tone", "speaker", "speaker_side", "date", "source", "source_ref", "corpus",
-    "group", "labelled_by", "reviewed", "pool_reason", "exclude", "notes",
+    "id",
+    "text",
+    "stance",
+    "tone",
+    "speaker",
+    "speaker_side",
+    "date",
+    "source",
+    "source_ref",
+    "corpus",
+    "group",
+    "labelled_by",
+    "reviewed",
+    "pool_reason",
+    "exclude",
+    "notes",
 ]
 SHINGLE_JACCARD = 0.7
 
@@ -55,7 +70,7 @@ def source_ref(row: pd.Series) -> str:
 def near_duplicate_groups(texts: pd.Series) -> list[str]:
     """Group ids: same key after normalization, or word-trigram Jaccard >= SHINGLE_JACCARD."""
     keys = texts.map(near_duplicate_key).tolist()
-    shingles = [set(zip(k.split(), k.split()[1:], k.split()[2:])) for k in keys]
+    shingles = [set(zip(k.split(), k.split()[1:], k.split()[2:], strict=False)) for k in keys]
     index: dict[tuple, list[int]] = {}
     for i, grams in enumerate(shingles):
         for gram in grams:
@@ -71,7 +86,11 @@ def near_duplicate_groups(texts: pd.Series) -> list[str]:
     first_with_key: dict[str, int] = {}
     for i, grams in enumerate(shingles):
         links = [first_with_key.setdefault(keys[i], i)]
-        links += [j for j in {j for gram in grams for j in index[gram] if j < i} if len(grams & shingles[j]) / len(grams | shingles[j]) >= SHINGLE_JACCARD]
+        links += [
+            j
+            for j in {j for gram in grams for j in index[gram] if j < i}
+            if len(grams & shingles[j]) / len(grams | shingles[j]) >= SHINGLE_JACCARD
+        ]
         for j in links:
             parent[find(i)] = find(j)
     roots = [find(i) for i in range(len(keys))]
@@ -80,7 +99,7 @@ def near_duplicate_groups(texts: pd.Series) -> list[str]:
 
 def main() -> None:
     pool = pd.concat([pd.read_csv(path, dtype=str, keep_default_na=False) for path in sorted(WORK.glob("pool*.csv"))], ignore_index=True)
-    first = pd.concat([read_annotations("A*_chunk*.csv"), read_annotations("C*_rare*.csv")], ignore_index=True)
+    first = pd.concat([read_annotations(p) for p in ("A*_chunk*.csv", "C*_rare*.csv", "D*_sides*.csv")], ignore_index=True)
     second = read_annotations("B*_double*.csv")
     adjudicated = pd.read_csv(WORK / "adjudicated.csv", dtype=str, keep_default_na=False) if (WORK / "adjudicated.csv").exists() else None
 
@@ -98,11 +117,15 @@ def main() -> None:
         labelled.loc[hit, "reviewed"] = "lead-review"
     labelled = labelled[labelled["stance"] != ""].copy()
     if len(second):
+        # Agreement is measured on the two independent readings, before any review.
+        readings = pool[["id", "text"]].merge(first[["id", "stance", "tone", "annotator"]], on="id")
+        write_agreement_files(readings.merge(second[["id", "stance", "tone", "annotator"]], on="id", suffixes=("", "_b")))
         both = labelled.merge(second[["id", "stance", "tone", "annotator"]], on="id", suffixes=("", "_b"))
-        write_agreement_files(both)
         agree = both[(both["stance"] == both["stance_b"]) & (both["tone"] == both["tone_b"])]["id"]
         labelled.loc[labelled["id"].isin(agree), "reviewed"] = "double:agree"
-        labelled.loc[labelled["id"].isin(both["id"]), "labelled_by"] += ";" + labelled["id"].map(dict(zip(both["id"], both["annotator_b"]))).fillna("") + ":read"
+        labelled.loc[labelled["id"].isin(both["id"]), "labelled_by"] += (
+            ";" + labelled["id"].map(dict(zip(both["id"], both["annotator_b"], strict=False))).fillna("") + ":read"
+        )
         if adjudicated is not None:
             decided = adjudicated.set_index("id")
             hit = labelled["id"].isin(decided.index) & ~labelled["id"].isin(agree)
@@ -128,9 +151,9 @@ def write_agreement_files(both: pd.DataFrame) -> None:
     out.mkdir(parents=True, exist_ok=True)
     keep = ["id", "text"]
     both[keep + ["stance", "tone", "annotator"]].to_csv(out / "first_reader.csv", index=False)
-    both[keep + ["stance_b", "tone_b", "annotator_b"]].rename(columns={"stance_b": "stance", "tone_b": "tone", "annotator_b": "annotator"}).to_csv(
-        out / "second_reader.csv", index=False
-    )
+    both[keep + ["stance_b", "tone_b", "annotator_b"]].rename(
+        columns={"stance_b": "stance", "tone_b": "tone", "annotator_b": "annotator"}
+    ).to_csv(out / "second_reader.csv", index=False)
 
 
 if __name__ == "__main__":

@@ -49,7 +49,12 @@ SOURCES = (
     ("corpora/pclk__MFA-PressData/mfa_statements.json", 170, "auto"),
 )
 SIDE_BY_SOURCE = {
-    "wh_": "US", "statedept": "US", "obama_wh": "US", "fmprc": "China", "kcna": "DPRK", "mfa_statements": "Singapore",
+    "wh_": "US",
+    "statedept": "US",
+    "obama_wh": "US",
+    "fmprc": "China",
+    "kcna": "DPRK",
+    "mfa_statements": "Singapore",
 }
 
 
@@ -84,7 +89,11 @@ def pool_from(shared: Path, relative: str, keep: int | None, mode: str, rng: ran
             continue
         if "TXT" in str(path):
             row["speaker"] = row["speaker_resolved"] = f"delegation of {Path(row['source']).name.split('_')[0]} (UN General Debate)"
-        row["speaker_side"] = "analyst" if statement.speaker_side == "analyst" else source_side(row["source"] if "TXT" in str(path) else str(path), statement.speaker, statement.speaker_side)
+        row["speaker_side"] = (
+            "analyst"
+            if statement.speaker_side == "analyst"
+            else source_side(row["source"] if "TXT" in str(path) else str(path), statement.speaker, statement.speaker_side)
+        )
         if relative == "seeds":
             row["speaker_side"] = statement.speaker_side or "unknown"
         row["corpus"] = relative.split("/")[1] if "/" in relative else "seeds"

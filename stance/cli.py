@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import functools
 import json
+import shlex
 import sys
 import warnings
 from pathlib import Path
@@ -108,9 +109,19 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("inputs", nargs=-1)
-@click.option("--evaluate", "gold", type=click.Path(exists=True, file_okay=False), help="Instead of extracting, score the extractor on a gold folder (docs/ + annotations/).")
-@click.option("--mode", type=click.Choice(["auto", "quotes", "sentences", "transcript"]), default="auto", show_default=True,
-              help="quotes: find quotations in news text; sentences: every sentence is the speaker's; transcript: speaker turns; auto: decide per document.")
+@click.option(
+    "--evaluate",
+    "gold",
+    type=click.Path(exists=True, file_okay=False),
+    help="Instead of extracting, score the extractor on a gold folder (docs/ + annotations/).",
+)
+@click.option(
+    "--mode",
+    type=click.Choice(["auto", "quotes", "sentences", "transcript"]),
+    default="auto",
+    show_default=True,
+    help="quotes: find quotations in news text; sentences: every sentence is the speaker's; transcript: speaker turns; auto: decide per document.",
+)
 @click.option("--text-field", help="JSON/JSONL field holding the text (default: auto-detect text, story_text, answer, content, ...).")
 @click.option("--speaker-field", help="JSON/JSONL field holding the speaker (default: auto-detect speaker, spokesperson, ...).")
 @click.option("--date-field", help="JSON/JSONL field holding the date.")
@@ -245,10 +256,15 @@ def train(paths, out, force, seed, targets, text_column, folds, split_by):
     for target in targets:
         if folds:
             metrics[target] = evaluate_target(frame, target, split_by, folds, seed).summary()
-            click.echo(f"{target}: cross-validated macro-F1 {metrics[target]['macro_f1']:.3f} "
-                       f"(majority baseline {metrics[target]['baseline_macro_f1']:.3f})", err=True)
+            click.echo(
+                f"{target}: cross-validated macro-F1 {metrics[target]['macro_f1']:.3f} "
+                f"(majority baseline {metrics[target]['baseline_macro_f1']:.3f})",
+                err=True,
+            )
     pipelines = {target: fit_target(frame, target, seed) for target in targets}
-    command = "stance train " + " ".join(map(str, paths)) + f" --seed {seed}"
+    command = (
+        shlex.join(["stance", *sys.argv[1:]]) if sys.argv[1:2] == ["train"] else f"stance train {shlex.join(map(str, paths))} --seed {seed}"
+    )
     card = make_card(frame, pipelines, seed, [str(p) for p in paths], metrics, DEFAULT_PARAMETERS, command)
     save_model(out, Model(pipelines, card), force=True)
     click.echo(f"Saved model for {', '.join(targets)} trained on {len(frame)} statements to {out}")
@@ -258,8 +274,13 @@ def train(paths, out, force, seed, targets, text_column, folds, split_by):
 @click.argument("paths", nargs=-1)
 @click.option("--target", "targets", multiple=True, default=("stance", "tone"), show_default=True)
 @click.option("--text-column", default="text", show_default=True)
-@click.option("--split-by", type=click.Choice(["group", "document", "source"]), default="group", show_default=True,
-              help="Keep near-duplicates (group), also whole documents, or whole sources on one side of each split.")
+@click.option(
+    "--split-by",
+    type=click.Choice(["group", "document", "source"]),
+    default="group",
+    show_default=True,
+    help="Keep near-duplicates (group), also whole documents, or whole sources on one side of each split.",
+)
 @click.option("--folds", default=5, show_default=True)
 @click.option("--seed", default=0, show_default=True)
 @click.option("--learning-curve", is_flag=True, help="Also report macro-F1 when training on 25/50/75/100% of each training fold.")
@@ -292,7 +313,13 @@ def evaluate(paths, targets, text_column, split_by, folds, seed, learning_curve,
 
 @cli.command()
 @click.argument("texts", nargs=-1)
-@click.option("--input", "-i", "input_path", type=click.Path(dir_okay=False, allow_dash=True), help="CSV (with --text-column) or plain text, one statement per line; - for stdin.")
+@click.option(
+    "--input",
+    "-i",
+    "input_path",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="CSV (with --text-column) or plain text, one statement per line; - for stdin.",
+)
 @click.option("--text-column", default="text", show_default=True, help="Column of --input holding the statements.")
 @click.option("--model", "-m", "model_dir", type=click.Path(file_okay=False), help="Model folder [default: the shipped model].")
 @click.option("--trust", is_flag=True, help="Load a model even if it does not match its card (it can run code: only for files you trust).")
@@ -347,7 +374,9 @@ def _prediction_input(texts, input_path, text_column):
 
             frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
             if text_column not in frame.columns:
-                raise InputError(f"{source}: no column {text_column!r}; columns are: {', '.join(frame.columns)}. Choose one with --text-column.")
+                raise InputError(
+                    f"{source}: no column {text_column!r}; columns are: {', '.join(frame.columns)}. Choose one with --text-column."
+                )
             return frame
         lines = [line for line in text.splitlines() if line.strip()]
     if not any(line.strip() for line in lines):

@@ -88,7 +88,9 @@ def _merge_groups(keys: list[pd.Series]) -> np.ndarray:
     return np.array([find(i) for i in range(n)])
 
 
-def out_of_fold_predictions(frame: pd.DataFrame, target: str, split: str = "group", n_splits: int = 5, seed: int = 0, **params) -> np.ndarray:
+def out_of_fold_predictions(
+    frame: pd.DataFrame, target: str, split: str = "group", n_splits: int = 5, seed: int = 0, **params
+) -> np.ndarray:
     """Predict every row with a model that never saw its group."""
     from sklearn.model_selection import StratifiedGroupKFold
 
@@ -132,7 +134,7 @@ def classification_metrics(y_true, y_pred, labels: list[str]) -> dict:
     return {
         "per_class": {
             label: {"precision": float(p), "recall": float(r), "f1": float(f), "support": int(s)}
-            for label, p, r, f, s in zip(labels, precision, recall, f1, support)
+            for label, p, r, f, s in zip(labels, precision, recall, f1, support, strict=False)
         },
         "macro_f1": float(np.mean(f1)),
         "accuracy": float(accuracy_score(y_true, y_pred)),
@@ -165,7 +167,7 @@ def format_evaluation(result: TargetEvaluation) -> str:
     lines.append("confusion matrix (rows: true label, columns: predicted)")
     short = [label[:8] for label in result.labels]
     lines.append(" " * width + "".join(f"{s:>10}" for s in short))
-    for label, row in zip(result.labels, result.model["confusion"]):
+    for label, row in zip(result.labels, result.model["confusion"], strict=False):
         lines.append(f"{label:<{width}}" + "".join(f"{v:>10d}" for v in row))
     return "\n".join(lines)
 
@@ -185,7 +187,9 @@ def learning_curve(
     y = np.array(frame[target].tolist(), dtype=object)
     labels = sorted(set(y))
     rng = np.random.default_rng(seed)
-    folds = list(StratifiedGroupKFold(n_splits=min(n_splits, len(np.unique(groups))), shuffle=True, random_state=seed).split(texts, y, groups))
+    folds = list(
+        StratifiedGroupKFold(n_splits=min(n_splits, len(np.unique(groups))), shuffle=True, random_state=seed).split(texts, y, groups)
+    )
     points = []
     for fraction in fractions:
         predictions = np.empty(len(frame), dtype=object)
@@ -198,14 +202,27 @@ def learning_curve(
             pipeline = build_pipeline(seed, **params).fit(texts[subset].tolist(), y[subset].tolist())
             predictions[test] = pipeline.predict(texts[test].tolist())
         metrics = classification_metrics(y.tolist(), predictions.tolist(), labels)
-        points.append({"fraction": fraction, "train_rows": int(np.mean(train_sizes)), "macro_f1": metrics["macro_f1"],
-                       "per_class_f1": {k: v["f1"] for k, v in metrics["per_class"].items()}})
+        points.append(
+            {
+                "fraction": fraction,
+                "train_rows": int(np.mean(train_sizes)),
+                "macro_f1": metrics["macro_f1"],
+                "per_class_f1": {k: v["f1"] for k, v in metrics["per_class"].items()},
+            }
+        )
     return points
 
 
 def format_learning_curve(target: str, points: list[dict]) -> str:
     labels = list(points[0]["per_class_f1"])
-    lines = [f"== learning curve: {target}", "", f"{'data':>6}{'train rows':>12}{'macro-F1':>10}" + "".join(f"{label[:10]:>12}" for label in labels)]
+    lines = [
+        f"== learning curve: {target}",
+        "",
+        f"{'data':>6}{'train rows':>12}{'macro-F1':>10}" + "".join(f"{label[:10]:>12}" for label in labels),
+    ]
     for p in points:
-        lines.append(f"{p['fraction']:>6.0%}{p['train_rows']:>12d}{p['macro_f1']:>10.3f}" + "".join(f"{p['per_class_f1'][label]:>12.3f}" for label in labels))
+        lines.append(
+            f"{p['fraction']:>6.0%}{p['train_rows']:>12d}{p['macro_f1']:>10.3f}"
+            + "".join(f"{p['per_class_f1'][label]:>12.3f}" for label in labels)
+        )
     return "\n".join(lines)

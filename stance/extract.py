@@ -106,7 +106,7 @@ def document_author(document: Document) -> str | None:
 def _transcript_turns(text: str) -> Iterator[tuple[str, int, int]]:
     """Yield ``(speaker, start, end)`` of each turn's words."""
     matches = [m for m in _TURN.finditer(text) if _is_turn_label(m.group("who"))]
-    for match, following in zip(matches, matches[1:] + [None]):
+    for match, following in zip(matches, matches[1:] + [None], strict=False):
         end = following.start() if following else len(text)
         yield match.group("who").strip(), match.end(), _before_trailing_directions(text, match.end(), end)
 
@@ -164,8 +164,44 @@ def _sentence_statements(
 
 
 _HONORIFIC = re.compile(r"^(?:MR|MS|MRS|DR|GEN|ADM|AMB|SEN|SECRETARY|AMBASSADOR|GENERAL|ADMIRAL)\.?\s+", re.I)
-_TITLE_WORDS = {"Advisor", "Adviser", "Secretary", "Coordinator", "Press", "Spokesperson", "Director", "Ambassador", "Deputy", "General", "Admiral", "Mr", "Ms", "Mrs", "Dr", "President", "The", "Vice"}
-_NOT_NAME_WORDS = {"After", "Before", "On", "In", "At", "To", "And", "With", "For", "Of", "During", "Upon", "Ahead", "Following", "Meets", "Speaks"}
+_TITLE_WORDS = {
+    "Advisor",
+    "Adviser",
+    "Secretary",
+    "Coordinator",
+    "Press",
+    "Spokesperson",
+    "Director",
+    "Ambassador",
+    "Deputy",
+    "General",
+    "Admiral",
+    "Mr",
+    "Ms",
+    "Mrs",
+    "Dr",
+    "President",
+    "The",
+    "Vice",
+}
+_NOT_NAME_WORDS = {
+    "After",
+    "Before",
+    "On",
+    "In",
+    "At",
+    "To",
+    "And",
+    "With",
+    "For",
+    "Of",
+    "During",
+    "Upon",
+    "Ahead",
+    "Following",
+    "Meets",
+    "Speaks",
+}
 _ROLE_LABEL = re.compile(r"^THE\s+(?P<role>(?:VICE\s+)?PRESIDENT|FIRST LADY|SECRETARY|PRIME MINISTER|CHANCELLOR)$")
 
 

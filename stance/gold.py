@@ -70,7 +70,11 @@ class GoldReport:
     failures: list[str]
 
     def as_text(self) -> str:
-        lines = [f"gold documents: {self.documents}", "", f"{'span (exact)':<22}{'precision':>10}{'recall':>10}{'f1':>10}{'gold':>7}{'system':>8}"]
+        lines = [
+            f"gold documents: {self.documents}",
+            "",
+            f"{'span (exact)':<22}{'precision':>10}{'recall':>10}{'f1':>10}{'gold':>7}{'system':>8}",
+        ]
         for kind, s in self.exact.items():
             lines.append(f"{kind:<22}{s.precision:>10.3f}{s.recall:>10.3f}{s.f1:>10.3f}{s.gold:>7}{s.system:>8}")
         f1 = 2 * self.overlap_precision * self.overlap_recall / (self.overlap_precision + self.overlap_recall or 1)
@@ -183,7 +187,10 @@ def evaluate_gold(folder: str | Path) -> GoldReport:
                 if kind in exact:
                     exact[kind].system += 1
         if not hit:
-            failures.append(f"{'missed' if not unit.found else 'span'} [{unit.kind}] {unit.document.split('/')[-1]}: {unit.text[:70]!r}" + (f" -> {joined[:70]!r}" if unit.found else ""))
+            failures.append(
+                f"{'missed' if not unit.found else 'span'} [{unit.kind}] {unit.document.split('/')[-1]}: {unit.text[:70]!r}"
+                + (f" -> {joined[:70]!r}" if unit.found else "")
+            )
     for run in _runs(unmatched):
         for kind in ("all", run[0].kind):
             if kind in exact:

@@ -196,7 +196,11 @@ def _duplicate_id_problems(frame: pd.DataFrame) -> list[Problem]:
             first = rows.iloc[0]
             for _, row in rows.iloc[1:].iterrows():
                 problems.append(
-                    Problem(row["_file"], row["_row"], f"duplicate id {row['id']!r} (first at {first['_file']}, row {first['_row']}); give each statement its own id or delete the copy.")
+                    Problem(
+                        row["_file"],
+                        row["_row"],
+                        f"duplicate id {row['id']!r} (first at {first['_file']}, row {first['_row']}); give each statement its own id or delete the copy.",
+                    )
                 )
     return problems
 
@@ -212,7 +216,9 @@ def _conflict_problems(frame: pd.DataFrame, targets: tuple[str, ...]) -> list[Pr
             if values.nunique() > 1:
                 first = rows.iloc[0]
                 where = ", ".join(f"{r['_file']} row {r['_row']} = {r[target]!r}" for _, r in rows.iterrows())
-                problems.append(Problem(first["_file"], first["_row"], f"the same text has different {target} labels ({where}); settle on one label."))
+                problems.append(
+                    Problem(first["_file"], first["_row"], f"the same text has different {target} labels ({where}); settle on one label.")
+                )
     return problems
 
 

@@ -160,7 +160,9 @@ def read_card(folder: str | Path) -> dict:
         raise ModelError(f"{folder}: no such model folder; train one with `stance train --out {folder}`.")
     path = folder / CARD_FILE
     if not path.is_file():
-        raise ModelError(f"{folder}: no {CARD_FILE}; this folder is not a complete stance model (retrain it, or pass --trust to load it anyway).")
+        raise ModelError(
+            f"{folder}: no {CARD_FILE}; this folder is not a complete stance model (retrain it, or pass --trust to load it anyway)."
+        )
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
@@ -200,10 +202,14 @@ def load_model(folder: str | Path, trust: bool = False) -> Model:
         try:
             pipelines = joblib.load(path)
         except Exception as exc:  # unpickling can fail in many library-specific ways
-            raise ModelError(f"{path}: cannot load the model ({type(exc).__name__}: {exc}); retrain it with this version of stance.") from exc
+            raise ModelError(
+                f"{path}: cannot load the model ({type(exc).__name__}: {exc}); retrain it with this version of stance."
+            ) from exc
     current = library_versions()["scikit-learn"]
     if saved and saved != current:
-        warnings.warn(f"model saved with scikit-learn {saved}, running {current}; predictions may differ slightly. Retrain to be sure.", stacklevel=2)
+        warnings.warn(
+            f"model saved with scikit-learn {saved}, running {current}; predictions may differ slightly. Retrain to be sure.", stacklevel=2
+        )
     return Model(pipelines=pipelines, card=card)
 
 
@@ -215,8 +221,8 @@ def card_markdown(card: dict) -> str:
         f"- trained by: `{card['command']}`",
         f"- training data: {card['data']['rows']} statements from {', '.join(card['data']['files'])} (sha256 {card['data']['sha256'][:16]}...)",
         f"- seed: {card['seed']}",
-        f"- versions: " + ", ".join(f"{k} {v}" for k, v in card["versions"].items()),
-        f"- parameters: " + ", ".join(f"{k}={v}" for k, v in card["parameters"].items()),
+        "- versions: " + ", ".join(f"{k} {v}" for k, v in card["versions"].items()),
+        "- parameters: " + ", ".join(f"{k}={v}" for k, v in card["parameters"].items()),
         "",
     ]
     for target, info in card["targets"].items():
@@ -226,7 +232,9 @@ def card_markdown(card: dict) -> str:
         metrics = card.get("metrics", {}).get(target)
         if metrics:
             lines.append("")
-            lines.append(f"Cross-validated ({metrics.get('split', '')}): macro-F1 {metrics['macro_f1']:.3f}, accuracy {metrics['accuracy']:.3f}; "
-                         f"majority baseline macro-F1 {metrics['baseline_macro_f1']:.3f}.")
+            lines.append(
+                f"Cross-validated ({metrics.get('split', '')}): macro-F1 {metrics['macro_f1']:.3f}, accuracy {metrics['accuracy']:.3f}; "
+                f"majority baseline macro-F1 {metrics['baseline_macro_f1']:.3f}."
+            )
         lines.append("")
     return "\n".join(lines)

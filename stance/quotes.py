@@ -19,11 +19,13 @@ an attributed quote (they continue that speaker), or the caller asks for them.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 
-from stance.sentences import sentence_spans
+from stance.sentences import _is_abbreviation, sentence_spans
 from stance.sides import infer_side
 from stance.sources import Document
 from stance.statement import Statement
@@ -50,9 +52,38 @@ REPORTING_VERBS = (
 _CUE = rf"(?:{REPORTING_VERBS})"
 _PRONOUNS = {"he", "she", "they", "we", "it", "i"}
 _CLAUSE_BREAKERS = {
-    "that", "which", "who", "whom", "when", "while", "because", "if", "and", "but", "or", "as",
-    "after", "before", "since", "although", "though", "where", "so", "yet", "then", "than",
-    "to", "for", "in", "on", "at", "by", "with", "from", "of", "about",
+    "that",
+    "which",
+    "who",
+    "whom",
+    "when",
+    "while",
+    "because",
+    "if",
+    "and",
+    "but",
+    "or",
+    "as",
+    "after",
+    "before",
+    "since",
+    "although",
+    "though",
+    "where",
+    "so",
+    "yet",
+    "then",
+    "than",
+    "to",
+    "for",
+    "in",
+    "on",
+    "at",
+    "by",
+    "with",
+    "from",
+    "of",
+    "about",
 }
 _ADVERBS = re.compile(r"^(?:\w+ly|also|further|again|later|earlier|then|once|previously|still|even|often|have|has|had|had\s+\w+ly)$", re.I)
 _COMMENT_SECTION = re.compile(
@@ -62,20 +93,102 @@ _COMMENT_SECTION = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _TITLE_WORDS = {
-    "State", "Department", "Secretary", "Spokesperson", "Spokesman", "Spokeswoman", "Minister", "Ministry",
-    "Foreign", "Defense", "Defence", "President", "Vice", "Deputy", "Press", "Senior", "Special", "Representative",
-    "Ambassador", "Envoy", "Director", "General", "Admiral", "Coordinator", "Adviser", "Advisor", "National",
-    "Security", "Council", "Chief", "Chairman", "Premier", "Prime", "Leader", "Mr.", "Ms.", "Mrs.", "Dr.", "Sen.",
-    "Rep.", "Gov.", "U.S.", "US", "U.N.", "UN", "NSC", "White", "House", "Pentagon", "First", "Acting",
-    "Mr", "Ms", "Mrs", "Dr", "Sir", "Madam", "His", "Her", "Excellency", "Majesty",
+    "State",
+    "Department",
+    "Secretary",
+    "Spokesperson",
+    "Spokesman",
+    "Spokeswoman",
+    "Minister",
+    "Ministry",
+    "Foreign",
+    "Defense",
+    "Defence",
+    "President",
+    "Vice",
+    "Deputy",
+    "Press",
+    "Senior",
+    "Special",
+    "Representative",
+    "Ambassador",
+    "Envoy",
+    "Director",
+    "General",
+    "Admiral",
+    "Coordinator",
+    "Adviser",
+    "Advisor",
+    "National",
+    "Security",
+    "Council",
+    "Chief",
+    "Chairman",
+    "Premier",
+    "Prime",
+    "Leader",
+    "Mr.",
+    "Ms.",
+    "Mrs.",
+    "Dr.",
+    "Sen.",
+    "Rep.",
+    "Gov.",
+    "U.S.",
+    "US",
+    "U.N.",
+    "UN",
+    "NSC",
+    "White",
+    "House",
+    "Pentagon",
+    "First",
+    "Acting",
+    "Mr",
+    "Ms",
+    "Mrs",
+    "Dr",
+    "Sir",
+    "Madam",
+    "His",
+    "Her",
+    "Excellency",
+    "Majesty",
 }
 _WORD = re.compile(r"[\w’'-]+")
 _NAME_TOKEN = re.compile(r"^[A-Z][\w’'.-]*$")
 _NOMINAL_HEADS = (
-    "official", "officials", "source", "sources", "spokesperson", "spokesman", "spokeswoman",
-    "envoy", "minister", "ministry", "diplomat", "secretary", "president", "ambassador", "adviser",
-    "advisor", "coordinator", "analyst", "expert", "statement", "readout", "agency", "department",
-    "general", "admiral", "commander", "leader", "government", "officer", "representative", "senator",
+    "official",
+    "officials",
+    "source",
+    "sources",
+    "spokesperson",
+    "spokesman",
+    "spokeswoman",
+    "envoy",
+    "minister",
+    "ministry",
+    "diplomat",
+    "secretary",
+    "president",
+    "ambassador",
+    "adviser",
+    "advisor",
+    "coordinator",
+    "analyst",
+    "expert",
+    "statement",
+    "readout",
+    "agency",
+    "department",
+    "general",
+    "admiral",
+    "commander",
+    "leader",
+    "government",
+    "officer",
+    "representative",
+    "senator",
 )
 
 
@@ -122,14 +235,16 @@ def find_quote_spans(text: str, end: int | None = None) -> list[QuoteSpan]:
     return spans
 
 
+_ANY_MARK = re.compile("[“‘«„\"']")
+
+
 def _next_opening(text: str, pos: int, end: int) -> int | None:
-    for i in range(pos, end):
-        ch = text[i]
-        if ch in OPEN_CLOSE and ch != "„" or ch == "„":
-            if ch == "‘" and not _single_opens(text, i):
-                continue
-            return i
-        if ch in STRAIGHT and _straight_opens(text, i, end):
+    for match in _ANY_MARK.finditer(text, pos, end):
+        i, ch = match.start(), match.group(0)
+        if ch in STRAIGHT:
+            if _straight_opens(text, i, end):
+                return i
+        elif ch != "‘" or _single_opens(text, i):
             return i
     return None
 
@@ -144,7 +259,7 @@ def _straight_opens(text: str, i: int, end: int) -> bool:
 
 def _single_opens(text: str, i: int) -> bool:
     before = text[i - 1] if i > 0 else " "
-    return before.isspace() or before in "([—-“\""
+    return before.isspace() or before in '([—-“"'
 
 
 def _closing_positions(text: str, open_at: int, end: int) -> Iterator[int]:
@@ -203,19 +318,18 @@ def _span(fragments: list[tuple[int, int]], outer_start: int, outer_end: int) ->
 # --- 2. attribution ---------------------------------------------------------
 
 
+SENTENCE_WINDOW = 1500
+
+
 def sentence_around(text: str, start: int, end: int, limit: int) -> tuple[int, int]:
-    """The sentence(s) holding ``text[start:end]``, within its paragraph."""
-    para_start = text.rfind("\n", 0, start) + 1
-    para_end = text.find("\n", end, limit)
-    para_end = limit if para_end < 0 else para_end
-    sent_start, sent_end = para_start, para_end
-    for s, e in sentence_spans(text, para_start, para_end):
-        if e <= start:
-            sent_start = e
-        elif s >= end:
-            sent_end = s
-            break
-    return sent_start, sent_end
+    """The sentence holding ``text[start:end]`` (a quote), within its paragraph.
+
+    Scans back from ``start`` and forward from ``end`` for a sentence boundary
+    (abbreviations such as "U.S." are not boundaries), so the cost does not grow
+    with the paragraph.
+    """
+    floor = max(text.rfind("\n", 0, start) + 1, start - SENTENCE_WINDOW)
+    return sentence_start(text, start, floor), _sentence_end(text, max(start, end - 3), limit)
 
 
 def _words_as_speaker(phrase: str) -> str | None:
@@ -244,8 +358,6 @@ def _split_apposition(phrase: str) -> tuple[str, str]:
     return phrase, ""
 
 
-_AFTER_SPEAKER_CUE = re.compile(rf"^\s*[,—–-]?\s*(?P<speaker>(?:[^,.;:!?“”\"]|\.(?=\S)|\.(?=\s+[a-z])){{1,160}}?(?:,(?:[^,.;:!?“”\"]|\.(?=\S)|\.(?=\s+[a-z])){{1,120}},)?)\s+(?P<adv>(?:\w+ly\s+|also\s+|further\s+|later\s+)?)(?P<cue>{_CUE})\b", re.I)
-_AFTER_CUE_SPEAKER = re.compile(rf"^\s*[,—–-]?\s*(?P<cue>{_CUE})\s+(?P<speaker>(?!that\b|the\s+\w+\s+(?:is|was|has|had|would|will)\b)(?:[^.;:!?“”\"]|\.(?=\S)|\.(?=\s+[a-z])){{1,200}})", re.I)
 _ACCORDING_TO = re.compile(r"according to\s+(?P<speaker>(?:[^,.;:!?“”\"]|\.(?=\S)|\.(?=\s+[a-z])){2,120})", re.I)
 
 
@@ -261,23 +373,44 @@ def _clip_speaker(phrase: str) -> str:
 
 
 def attribution_after(text: str, pos: int, limit: int) -> Attribution | None:
-    """'..." the official said' / '..." said Choi Kang, a director at ...'."""
-    window = text[pos : min(limit, pos + 300)]
-    window = window.split("\n", 1)[0]
-    match = _AFTER_SPEAKER_CUE.match(window)
-    if match:
-        raw = match.group("speaker")
-        name, apposition = _split_apposition(raw)
-        speaker = _words_as_speaker(name)
-        if speaker and not _looks_like_clause(raw):
-            return Attribution(speaker, match.group("cue").lower(), apposition)
-    match = _AFTER_CUE_SPEAKER.match(window)
-    if match:
+    """'..." the official said' / '..." said Choi Kang, a director at ...'.
+
+    The attribution must start right after ``pos``: a speaker then the first
+    reporting verb, or the verb then the speaker (inverted order).
+    """
+    stop = min(limit, pos + 300)
+    newline = text.find("\n", pos, stop)
+    stop = stop if newline < 0 else newline
+    begin = _LEAD.match(text, pos, stop).end()
+    first = next(find_cues(text, begin, stop), None)
+    if first is None:
+        return None
+    at, cue = first
+    between = text[begin:at]
+    if not between.strip():
+        match = _INVERTED_SPEAKER.match(text, at + len(cue), stop)
+        if not match:
+            return None
         name, apposition = _split_apposition(match.group("speaker"))
         speaker = _words_as_speaker(_clip_speaker(name))
-        if speaker:
-            return Attribution(speaker, match.group("cue").lower(), _clip_speaker(apposition))
+        return Attribution(speaker, cue, _clip_speaker(apposition)) if speaker else None
+    raw = _TRAILING_ADVERB.sub("", between).strip()
+    if len(raw) > 200 or _SPEAKER_STOP.search(raw) or raw.count(",") > 2 or (raw.count(",") == 1 and not raw.endswith(",")):
+        return None
+    name, apposition = _split_apposition(raw.rstrip(","))
+    speaker = _words_as_speaker(name)
+    if speaker and not _looks_like_clause(raw):
+        return Attribution(speaker, cue, apposition)
     return None
+
+
+_LEAD = re.compile(r"\s*[,—–-]?\s*")
+_TRAILING_ADVERB = re.compile(r"\s+(?:\w+ly|also|further|later)\s*$")
+# Inside a speaker phrase: no sentence punctuation or quote marks; a period only in an abbreviation.
+_SPEAKER_STOP = re.compile(r"[;:!?“”\"]|\.(?!\S)(?!\s+[a-z])")
+_INVERTED_SPEAKER = re.compile(
+    r"\s+(?P<speaker>(?!that\b|the\s+\w+\s+(?:is|was|has|had|would|will)\b)(?:[^.;:!?“”\"]|\.(?=\S)|\.(?=\s+[a-z])){1,200})", re.I
+)
 
 
 def _looks_like_clause(phrase: str) -> bool:
@@ -337,27 +470,60 @@ def _is_acronym(word: str) -> bool:
 def _is_pure_name(phrase: str) -> bool:
     """'Jake Sullivan', 'Cheong Seong-chang', 'Kim' (not 'The official', not 'For this reason')."""
     words = phrase.split()
-    return 1 <= len(words) <= 4 and all(_NAME_TOKEN.match(w) for w in words) and words[0] not in _TITLE_WORDS | {"The", "A", "An", "For", "In", "On", "At", "But", "And", "While", "After", "This"}
+    return (
+        1 <= len(words) <= 4
+        and all(_NAME_TOKEN.match(w) for w in words)
+        and words[0] not in _TITLE_WORDS | {"The", "A", "An", "For", "In", "On", "At", "But", "And", "While", "After", "This"}
+    )
 
 
-_CUE_IN_SENTENCE = re.compile(rf"\b(?P<cue>{_CUE})\b", re.I)
+_CUE_WORDS = frozenset(v for v in REPORTING_VERBS.split("|") if " " not in v)
+_WORD_TOKEN = re.compile(r"[a-z]+")
+_ANY_WORD = re.compile(r"[A-Za-z]+")
+
+
+def find_cues(text: str, start: int, end: int) -> Iterator[tuple[int, str]]:
+    """Offsets and words of reporting verbs in ``text[start:end]``, in order.
+
+    Fast path: the words of the region are collected in C (``findall``) and
+    intersected with the verb set; only the verbs present are then located.
+    """
+    if end - start < 3000:  # short windows: a plain word loop has less overhead
+        for match in _ANY_WORD.finditer(text, start, end):
+            word = match.group(0).lower()
+            if word in _CUE_WORDS:
+                yield match.start(), word
+            elif word == "pointed" and text.startswith(" out", match.end()):
+                yield match.start(), "pointed out"
+        return
+    region = text[start:end].lower()
+    present = set(_CUE_WORDS.intersection(_WORD_TOKEN.findall(region)))
+    if "pointed" in region and " out" in region:
+        present.add("pointed out")
+    hits = [(start + m.start(), word) for word in present for m in _cue_pattern(word).finditer(region)]
+    yield from sorted(hits)
+
+
+@cache
+def _cue_pattern(word: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![a-z]){re.escape(word)}(?![a-z])")
 
 
 def attribution_in_sentence(text: str, sent_start: int, sent_end: int, quotes: list[QuoteSpan], anchor: int) -> Attribution | None:
     """A reporting verb elsewhere in the sentence, outside any quote, nearest to ``anchor``."""
     quoted = [(q.outer_start, q.outer_end) for q in quotes]
     candidates: list[tuple[int, Attribution]] = []
-    for match in _CUE_IN_SENTENCE.finditer(text, sent_start, sent_end):
-        if any(s <= match.start() < e for s, e in quoted):
+    for at, cue in find_cues(text, sent_start, sent_end):
+        if any(s <= at < e for s, e in quoted):
             continue
-        floor = max([sent_start] + [e for s, e in quoted if e <= match.start()])
-        speaker, apposition = subject_before(text, match.start(), floor)
+        floor = max([sent_start] + [e for s, e in quoted if e <= at])
+        speaker, apposition = subject_before(text, at, floor)
         if speaker is None:
-            after = attribution_after(text, match.start(), sent_end)
-            if after and after.cue == match.group("cue").lower():
+            after = attribution_after(text, at, sent_end)
+            if after and after.cue == cue:
                 speaker, apposition = after.speaker, after.apposition
         if speaker:
-            candidates.append((abs(match.start() - anchor), Attribution(speaker, match.group("cue").lower(), apposition)))
+            candidates.append((abs(at - anchor), Attribution(speaker, cue, apposition)))
     if candidates:
         return min(candidates, key=lambda c: c[0])[1]
     outside = text[sent_start:sent_end]
@@ -369,21 +535,31 @@ def attribution_in_sentence(text: str, sent_start: int, sent_end: int, quotes: l
 
 def attribution_before(text: str, open_at: int, floor: int) -> Attribution | None:
     """'Kirby told a telephonic press briefing: "..."' and 'X said, "..."'."""
-    chunk = text[floor:open_at]
-    match = re.search(rf"(?P<cue>{_CUE})\b[^.!?“”\"]{{0,80}}[:,]\s*$", chunk, re.I)
-    if not match:
+    tail = text[floor:open_at].rstrip()
+    if not tail.endswith((":", ",")):
         return None
-    speaker, apposition = subject_before(text, floor + match.start(), floor)
-    return Attribution(speaker, match.group("cue").lower(), apposition) if speaker else None
+    cues = [(at, cue) for at, cue in find_cues(text, max(floor, open_at - 100), open_at) if not re.search(r"[.!?“”\"]", text[at:open_at])]
+    if not cues:
+        return None
+    at, cue = cues[-1]
+    speaker, apposition = subject_before(text, at, floor)
+    return Attribution(speaker, cue, apposition) if speaker else None
 
 
 # --- 3. speaker resolution --------------------------------------------------
 
 
 COUNTRY_NAMES = {
-    "US": "United States", "U.S.": "United States", "USA": "United States", "UN": "United Nations",
-    "U.N.": "United Nations", "ROK": "South Korea", "DPRK": "North Korea", "UK": "United Kingdom",
-    "PRC": "China", "EU": "European Union",
+    "US": "United States",
+    "U.S.": "United States",
+    "USA": "United States",
+    "UN": "United Nations",
+    "U.N.": "United Nations",
+    "ROK": "South Korea",
+    "DPRK": "North Korea",
+    "UK": "United Kingdom",
+    "PRC": "China",
+    "EU": "European Union",
 }
 
 
@@ -423,28 +599,61 @@ def person_name(description: str) -> str | None:
 
 
 class SpeakerMemory:
-    """Speakers named so far in a document, most recent last."""
+    """Speakers named so far in a document, in text order.
+
+    Speakers named outside quotes ("Price said in a briefing that ...") are found
+    lazily: the regions between quotes are only scanned when a pronoun, a nominal
+    ("the official"), a bare surname or an unattributed quote needs resolving.
+    """
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.named: list[Mention] = []
-        self.last_position: int | None = None  # where the latest speaker was named
+        self._named: list[tuple[int, int, Mention]] = []  # (position, order, mention), sorted
+        self._pending: list[tuple[int, int]] = []
+        self._quoted_until: int | None = None  # end of the last attributed quote's sentence
+        self._full_names: dict[str, list[tuple[int, Mention]]] = {}
 
-    def remember(self, mention: Mention, position: int | None = None) -> None:
-        if not _is_anaphor(mention.description):
-            self.named.append(mention)
-            if position is not None:
-                self.last_position = position
+    @property
+    def named(self) -> list[Mention]:
+        self._flush()
+        return [mention for _, _, mention in self._named]
+
+    @property
+    def last_position(self) -> int | None:
+        """Where the latest speaker was named or quoted."""
+        self._flush()
+        positions = [p for p in (self._named[-1][0] if self._named else None, self._quoted_until) if p is not None]
+        return max(positions) if positions else None
+
+    def defer(self, start: int, end: int) -> None:
+        """Remember that ``text[start:end]`` may name speakers; scan it when needed."""
+        if end > start:
+            self._pending.append((start, end))
+
+    def remember(self, mention: Mention, position: int) -> None:
+        if not _is_anaphor(mention.description) or not any(m.description == mention.description for _, _, m in self._named):
+            bisect.insort(self._named, (position, len(self._named), mention), key=lambda item: (item[0], item[1]))
+
+    def quoted(self, position: int) -> None:
+        self._quoted_until = position
+
+    def _flush(self) -> None:
+        pending, self._pending = self._pending, []
+        for start, end in pending:
+            remember_mentions(self.text, start, end, self)
 
     def resolve(self, speaker: str | None, position: int) -> Mention | None:
         """The mention a pronoun, nominal ('the official') or bare surname refers to."""
         if speaker is None:
-            return self.named[-1] if self.named else None
+            named = self.named
+            return named[-1] if named else None
         words = speaker.lower().split()
         if words[0] in _PRONOUNS and len(words) == 1:
             # "he"/"she" mean the last person named, "it" the last body or document.
-            wanted = [m for m in self.named if bool(person_name(m.description)) == (words[0] != "it")]
-            return (wanted or self.named or [Mention(speaker)])[-1]
+            want_person = words[0] != "it"
+            named = self.named
+            wanted = next((m for m in reversed(named) if bool(person_name(m.description)) == want_person), None)
+            return wanted or (named[-1] if named else Mention(speaker))
         if _is_anaphor(speaker):
             head = words[-1]
             for mention in reversed(self.named):
@@ -461,17 +670,38 @@ class SpeakerMemory:
             name = (person_name(mention.description) or "").split()
             if len(name) > 1 and surname in name:
                 return mention
-        # Any earlier mention of the full name in the text: 'Sung Kim, the U.S. ...'
-        pattern = rf"((?:[A-Z][\w.'’-]*\s+){{0,6}}(?:[A-Z][\w'’-]+\s+{re.escape(surname)}|{re.escape(surname)}\s+[A-Z][\w'’-]+))\b(,[^,.]{{3,120}},)?"
-        def full(match: re.Match[str]) -> bool:
-            return len((person_name(match.group(1)) or "").split()) >= 2
-
-        earlier = [m for m in re.finditer(pattern, self.text[:position]) if full(m)]
+        # Any mention of the full name in the text: 'Sung Kim, the U.S. ...'
+        if surname not in self._full_names:
+            self._full_names[surname] = list(_full_name_mentions(self.text, surname))
+        matches = self._full_names[surname]
+        earlier = [m for at, m in matches if at <= position]
         # Named in full only later ("... said Kim. ... Sung Kim, the envoy"): take the first.
-        found = earlier[-1] if earlier else next((m for m in re.finditer(pattern, self.text[position:]) if full(m)), None)
-        if not found:
-            return None
-        return Mention(found.group(1), (found.group(2) or "").strip(" ,"))
+        return earlier[-1] if earlier else next((m for at, m in matches if at >= position), None)
+
+
+_NAME_BEFORE = re.compile(r"((?:[A-Z][\w.'’-]*\s+){1,7})$")
+_NAME_AFTER = re.compile(r"\s+[A-Z][\w'’-]+")
+_APPOSITION = re.compile(r",[^,.]{3,120},")
+
+
+def _full_name_mentions(text: str, surname: str) -> Iterator[tuple[int, Mention]]:
+    """Offsets and descriptions of ``surname`` written with a given name ('Sung Kim',
+    'Cheong Seong-chang'), with the apposition that follows, if any."""
+    for match in re.finditer(rf"\b{re.escape(surname)}\b", text):
+        start, end = match.start(), match.end()
+        before = _NAME_BEFORE.search(text, max(0, start - 100), start)
+        after = _NAME_AFTER.match(text, end)
+        if before:
+            description = before.group(1) + surname
+        elif after:
+            description, end = surname + after.group(0), after.end()
+        else:
+            continue
+        description = " ".join(description.split())
+        if len((person_name(description) or "").split()) < 2:
+            continue
+        apposition = _APPOSITION.match(text, end)
+        yield start, Mention(description, apposition.group(0).strip(" ,") if apposition else "")
 
 
 def _is_anaphor(speaker: str) -> bool:
@@ -480,25 +710,58 @@ def _is_anaphor(speaker: str) -> bool:
         return False
     if words[0] in _PRONOUNS:
         return len(words) == 1
-    return words[0] in {"the", "this", "that"} and len(words) <= 4 and not any(_NAME_TOKEN.match(w) for w in speaker.split()[1:] if w not in _TITLE_WORDS)
-
-
-_MENTION = re.compile(rf"(?P<cue>\b{_CUE}\b)", re.I)
+    return (
+        words[0] in {"the", "this", "that"}
+        and len(words) <= 4
+        and not any(_NAME_TOKEN.match(w) for w in speaker.split()[1:] if w not in _TITLE_WORDS)
+    )
 
 
 def remember_mentions(text: str, start: int, end: int, memory: SpeakerMemory) -> None:
-    """Note speakers of reported speech outside quotes ('Price said in a briefing that ...')."""
-    for sent_start, sent_end in sentence_spans(text, start, end):
-        for match in _MENTION.finditer(text, sent_start, sent_end):
-            speaker, apposition = subject_before(text, match.start(), sent_start)
-            if speaker is None:
-                after = attribution_after(text, match.start(), sent_end)
-                if after:
-                    speaker, apposition = after.speaker, after.apposition
-            if speaker and not _is_anaphor(speaker):
-                known = memory.resolve(_clean(speaker), match.start())
-                memory.remember(Mention(known.description, apposition or known.apposition), sent_end)
-                break
+    """Note speakers of reported speech outside quotes ('Price said in a briefing that ...').
+
+    One pass over the reporting verbs of the region; each sentence gives at most
+    one speaker.
+    """
+    last_sentence = -1
+    for at, _cue in find_cues(text, start, end):
+        sent_start = sentence_start(text, at, start)
+        if sent_start == last_sentence:
+            continue
+        speaker, apposition = subject_before(text, at, sent_start)
+        if speaker is None:
+            sent_end = _sentence_end(text, at, end)
+            after = attribution_after(text, at, sent_end)
+            if after:
+                speaker, apposition = after.speaker, after.apposition
+        if speaker and not _is_anaphor(speaker):
+            known = memory.resolve(_clean(speaker), at)
+            memory.remember(Mention(known.description, apposition or known.apposition), _sentence_end(text, at, end))
+            last_sentence = sent_start
+
+
+_BOUNDARY_BACK = re.compile(r"[.!?][\"'”’)\]]*\s+|\n")
+
+
+def sentence_start(text: str, position: int, floor: int) -> int:
+    """Start of the sentence holding ``position`` (not before ``floor``)."""
+    start = floor
+    for match in _BOUNDARY_BACK.finditer(text, max(floor, position - 400), position):
+        if match.group(0) == "\n" or not (match.group(0)[0] == "." and _is_abbreviation(text, match.start())):
+            start = match.end()
+    return start
+
+
+def _sentence_end(text: str, position: int, limit: int) -> int:
+    """End of the sentence going on at ``position`` (its final punctuation and closing marks included)."""
+    stop = min(limit, position + SENTENCE_WINDOW)
+    for match in _BOUNDARY_BACK.finditer(text, position, stop):
+        if match.group(0) == "\n":
+            return match.start()
+        if match.group(0)[0] == "." and _is_abbreviation(text, match.start()):
+            continue
+        return match.start() + len(match.group(0).rstrip())
+    return stop
 
 
 def _clean(phrase: str) -> str:
@@ -519,7 +782,7 @@ def quote_statements(document: Document, min_partial_words: int = 3, include_una
     index = 0
     while index < len(spans):
         span = spans[index]
-        remember_mentions(text, cursor, span.outer_start, memory)
+        memory.defer(cursor, span.outer_start)
         joined, attribution, consumed = _attribute_with_continuation(text, spans, index, limit)
         index += consumed
         cursor = max(cursor, sentence_around(text, joined.outer_start, joined.outer_end, limit)[1], joined.outer_end)
@@ -532,10 +795,9 @@ def quote_statements(document: Document, min_partial_words: int = 3, include_una
         speaker = _clean(attribution.speaker) if attribution and attribution.speaker else None
         mention = memory.resolve(speaker, joined.outer_start) if (speaker or floating) else None
         if mention and speaker and (not _is_anaphor(speaker) or mention.description == speaker and speaker.lower() not in _PRONOUNS):
-            mention = Mention(mention.description, attribution.apposition or mention.apposition)
-            memory.named.append(mention)
+            memory.remember(Mention(mention.description, attribution.apposition or mention.apposition), joined.outer_start)
         if attribution is not None and (mention or floating):
-            memory.last_position = cursor
+            memory.quoted(cursor)
         previous = joined
         yield from _sentences_of_quote(
             document,
@@ -567,7 +829,8 @@ def _attribute_with_continuation(text: str, spans: list[QuoteSpan], index: int, 
         before = attribution_before(text, span.outer_start, prev_start)
     if before:
         return span, before, 1
-    return span, attribution_in_sentence(text, sent_start, sent_end, spans, span.outer_start), 1
+    nearby = spans[max(0, index - 10) : index + 10]
+    return span, attribution_in_sentence(text, sent_start, sent_end, nearby, span.outer_start), 1
 
 
 def _opens_after_colon(text: str, span: QuoteSpan) -> bool:
@@ -583,7 +846,7 @@ def _last_fragment_open(text: str, span: QuoteSpan) -> bool:
 def _kind_of(text: str, span: QuoteSpan) -> str:
     """'direct' when the quote is its own clause, 'partial' when it sits inside a sentence."""
     before = text[max(0, span.outer_start - 40) : span.outer_start].rstrip(" ")
-    starts_clause = not before or before[-1] in ".!?:\n”\"’" or before.endswith(",")
+    starts_clause = not before or before[-1] in '.!?:\n”"’' or before.endswith(",")
     first_char = text[span.fragments[0][0] : span.fragments[0][0] + 1]
     if starts_clause and (first_char.isupper() or first_char.isdigit()):
         return "direct"
@@ -616,9 +879,9 @@ def _word_count(text: str, span: QuoteSpan) -> int:
 
 
 def _trim_fragment(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and (text[start].isspace() or text[start] in "“”\"‘"):
+    while start < end and (text[start].isspace() or text[start] in '“”"‘'):
         start += 1
-    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:—–-“”\"’"):
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ',;:—–-“”"’'):
         if text[end - 1] == "’" and end - 2 >= start and text[end - 2].isalpha():
             break  # keep a word-final apostrophe
         end -= 1

@@ -111,7 +111,7 @@ def paragraph_spans(text: str, start: int = 0, end: int | None = None, wrapped: 
 
 
 _LINE_BREAK = re.compile(r"[ \t\r\f\v]*\n[ \t\r\f\v]*(?:\n\s*)?")
-_SENTENCE_END = set(".!?:;”\"’)]")
+_SENTENCE_END = set('.!?:;”"’)]')
 
 
 def is_hard_wrapped(text: str, sample: int = 200) -> bool:

@@ -8,17 +8,24 @@ never a list of famous people: a speaker known only by name stays ``unknown``.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Checked in order: the first side whose pattern matches the description wins.
 # Analysts come first so "director of the Center for North Korean Studies" is
 # an analyst, not North Korea.
 SIDE_PATTERNS: tuple[tuple[str, str], ...] = (
-    ("analyst", r"think[- ]tank|institute|universit|professor|\bexpert|analyst|research|\bfellow\b|center for|centre for|scholar|watchers?\b"),
+    (
+        "analyst",
+        r"think[- ]tank|institute|universit|professor|\bexpert|analyst|research|\bfellow\b|center for|centre for|scholar|watchers?\b",
+    ),
     ("UN", r"United Nations|\bU\.?N\.?\b(?! Security Council resolutions)|Secretary[- ]General|Security Council\b(?! resolution)"),
     ("DPRK", r"North Korea|\bDPRK\b|Pyongyang|\bKCNA\b|Workers'? Party|Rodong|kcna\.kp"),
     ("ROK", r"South Korea|\bROK\b|Seoul|Republic of Korea|Blue House|Yonhap"),
-    ("US", r"\bU\.\s?S\.?(?=\W|$)|\bUS\b|United States|America|White House|State Department|Department of State|Pentagon|"
-     r"Department of Defense|\bNSC\b|Indo-Pacific Command|whitehouse\.|\bstate\.gov|Office of the Spokesperson|Washington"),
+    (
+        "US",
+        r"\bU\.\s?S\.?(?=\W|$)|\bUS\b|United States|America|White House|State Department|Department of State|Pentagon|"
+        r"Department of Defense|\bNSC\b|Indo-Pacific Command|whitehouse\.|\bstate\.gov|Office of the Spokesperson|Washington",
+    ),
     ("Japan", r"Japan|Tokyo"),
     ("China", r"China|Chinese|Beijing|\bPRC\b|Xinhua|fmprc\.gov\.cn"),
     ("Russia", r"Russia|Moscow|Kremlin"),
@@ -40,6 +47,7 @@ def infer_side(*descriptions: str | None) -> str | None:
     return (specific or found or [None])[0]
 
 
+@lru_cache(maxsize=4096)
 def _side_of(description: str) -> str | None:
     found: list[tuple[int, int, str]] = []
     for rank, (side, pattern) in enumerate(_COMPILED):

@@ -116,7 +116,14 @@ def _documents_from_text(text: str, source: str, fields: FieldMap, suffix: str) 
     looks_json = suffix in JSON_SUFFIXES or (suffix == "" and stripped[:1] in "{[" and source == "-")
     if not looks_json:
         meta = front_matter(text)
-        yield Document(text=text, source=source, date=meta.get("date"), title=meta.get("title"), url=meta.get("source_url") or meta.get("url"), meta=meta)
+        yield Document(
+            text=text,
+            source=source,
+            date=meta.get("date"),
+            title=meta.get("title"),
+            url=meta.get("source_url") or meta.get("url"),
+            meta=meta,
+        )
         return
     if stripped.startswith("["):
         try:

@@ -94,7 +94,9 @@ def test_train_evaluate_predict(runner, sample_labels, tmp_path):
 
     statements = tmp_path / "in.csv"
     pd.DataFrame({"doc": ["a", "b"], "sentence": ["We condemn it.", "Talks are welcome."]}).to_csv(statements, index=False)
-    result = runner.invoke(cli, ["predict", "--input", str(statements), "--text-column", "sentence", "--model", str(out), "--format", "csv"])
+    result = runner.invoke(
+        cli, ["predict", "--input", str(statements), "--text-column", "sentence", "--model", str(out), "--format", "csv"]
+    )
     frame = pd.read_csv(pd.io.common.StringIO(result.output))
     assert list(frame.columns[:4]) == ["doc", "sentence", "stance", "stance_p_condemning"] and len(frame) == 2
 

@@ -51,6 +51,6 @@ def test_missing_path():
 
 
 def test_front_matter():
-    text = '---\ntitle: "Press Briefing by Press Secretary Karine\\_Jean-Pierre"\ndate: \'2024-10-16\'\n---\nBody'
+    text = "---\ntitle: \"Press Briefing by Press Secretary Karine\\_Jean-Pierre\"\ndate: '2024-10-16'\n---\nBody"
     meta = front_matter(text)
     assert meta["title"] == "Press Briefing by Press Secretary Karine Jean-Pierre" and meta["date"] == "2024-10-16"

@@ -1,0 +1,79 @@
+"""Print speed figures for `stance` on this machine (never run as a test).
+
+    python scripts/benchmark.py            # extraction, prediction cold start and throughput
+    python scripts/benchmark.py --quick    # smaller inputs
+
+Extraction speed is measured on one core over the gold-set documents (news
+articles, press releases, state-media stories, ministry statements), repeated
+to about 5 MB, and separately over the briefing transcripts.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from stance.extract import statements_of  # noqa: E402
+from stance.sources import Document  # noqa: E402
+
+GOLD_DOCS = ROOT / "tests" / "data" / "gold" / "docs"
+
+
+def extraction_speed(paths: list[Path], target_bytes: int) -> tuple[float, int, float]:
+    texts = [p.read_text(encoding="utf-8") for p in paths]
+    size = sum(len(t.encode("utf-8")) for t in texts)
+    repeats = max(1, target_bytes // size)
+    documents = [Document(text=t, source=f"{i}") for i, t in enumerate(texts)] * repeats
+    list(statements_of(documents[0]))  # warm the regular-expression caches
+    start = time.perf_counter()
+    count = sum(1 for d in documents for _ in statements_of(d))
+    seconds = time.perf_counter() - start
+    return size * repeats / 1e6 / seconds, count, seconds
+
+
+def cold_start(args: list[str], runs: int = 7) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "stance", *args], check=True, capture_output=True, cwd=ROOT)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def prediction_throughput(n: int) -> float:
+    from stance.labels import load_labels
+    from stance.model import DEFAULT_MODEL_DIR, load_model
+    from stance.predict import predict_texts
+
+    texts = load_labels([ROOT / "labels"])["text"].tolist()
+    texts = (texts * (n // len(texts) + 1))[:n]
+    model = load_model(DEFAULT_MODEL_DIR)
+    start = time.perf_counter()
+    predict_texts(model, texts)
+    return n / (time.perf_counter() - start)
+
+
+def main() -> None:
+    quick = "--quick" in sys.argv
+    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    articles = sorted(GOLD_DOCS.glob("*.txt"))
+    transcripts = sorted(GOLD_DOCS.glob("*.md"))
+    mb_s, count, seconds = extraction_speed(articles, 1_000_000 if quick else 5_000_000)
+    print(f"extract, articles:    {mb_s:6.2f} MB/s on one core ({count:,} statements in {seconds:.2f} s)")
+    mb_s, count, seconds = extraction_speed(transcripts, 500_000 if quick else 2_000_000)
+    print(f"extract, transcripts: {mb_s:6.2f} MB/s on one core ({count:,} statements in {seconds:.2f} s)")
+    print(f"`stance --help` cold start:          {cold_start(['--help'], 3 if quick else 7):.2f} s median")
+    print(f'`stance predict "..."` cold start:   {cold_start(["predict", "We condemn the launch."], 3 if quick else 7):.2f} s median')
+    print(f"predict throughput (stance + tone):  {prediction_throughput(5_000 if quick else 50_000):,.0f} statements/s")
+
+
+if __name__ == "__main__":
+    main()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import io
 import json
 import shlex
 import sys
@@ -23,10 +24,7 @@ def user_errors(func):
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        from stance.files import OutputExistsError
-        from stance.labels import LabelError
-        from stance.model import ModelError
-        from stance.sources import InputError
+        from stance.errors import OutputExistsError, StanceError
 
         try:
             with warnings.catch_warnings(record=True) as caught:
@@ -36,7 +34,7 @@ def user_errors(func):
                 if "stance" in str(warning.filename) or "scikit-learn" in str(warning.message):
                     click.echo(f"Warning: {warning.message}", err=True)
             return result
-        except (InputError, LabelError, ModelError, OutputExistsError, ValueError) as exc:
+        except (StanceError, OutputExistsError, ValueError) as exc:
             raise click.ClickException(str(exc)) from exc
 
     return wrapper
@@ -49,39 +47,44 @@ def output_options(func):
     return click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format.")(func)
 
 
-def emit(frame, fmt: str, out: str | None, force: bool) -> None:
-    """Write a frame as a table, JSON, JSON lines or CSV to stdout or (atomically) to a file."""
+def emit(rows: list[dict], columns: list[str], fmt: str, out: str | None, force: bool) -> None:
+    """Write rows as a table, JSON, JSON lines or CSV to stdout or (atomically) to a file."""
     from stance.files import write_text
 
-    text = render(frame, fmt)
+    text = render(rows, columns, fmt)
     if out:
         write_text(out, text, force=force)
-        click.echo(f"Wrote {len(frame)} rows to {out}", err=True)
+        click.echo(f"Wrote {len(rows)} rows to {out}", err=True)
     else:
         click.echo(text, nl=not text.endswith("\n"))
 
 
-def render(frame, fmt: str) -> str:
+def render(rows: list[dict], columns: list[str], fmt: str) -> str:
+    records = [{c: row.get(c) for c in columns} for row in rows]
     if fmt == "csv":
-        return frame.to_csv(index=False)
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({k: "" if v is None else v for k, v in r.items()} for r in records)
+        return buffer.getvalue()
     if fmt == "jsonl":
-        return "".join(json.dumps(_clean_record(r), ensure_ascii=False) + "\n" for r in frame.to_dict(orient="records"))
+        return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
     if fmt == "json":
-        return json.dumps([_clean_record(r) for r in frame.to_dict(orient="records")], ensure_ascii=False, indent=2) + "\n"
-    return _table(frame)
+        return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+    return _table(records, columns)
 
 
-def _clean_record(record: dict) -> dict:
-    return {k: (None if isinstance(v, float) and v != v else v) for k, v in record.items()}
-
-
-def _table(frame, width: int = 60) -> str:
-    if frame.empty:
+def _table(records: list[dict], columns: list[str], width: int = 60) -> str:
+    if not records:
         return "(no rows)\n"
-    shown = frame.copy()
-    for column in shown.columns:
-        shown[column] = shown[column].map(lambda v: _cell(v, width)).astype(object)
-    return shown.to_string(index=False) + "\n"
+    cells = [[_cell(r[c], width) for c in columns] for r in records]
+    widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(columns)]
+    numeric = [all(isinstance(r[c], (int, float)) or r[c] is None for r in records) for c in columns]
+
+    def line(values: list[str]) -> str:
+        return "  ".join(v.rjust(w) if num else v.ljust(w) for v, w, num in zip(values, widths, numeric, strict=True)).rstrip()
+
+    return "\n".join([line(list(columns))] + [line(row) for row in cells]) + "\n"
 
 
 def _cell(value, width: int) -> str:
@@ -141,8 +144,6 @@ def extract(inputs, gold, mode, text_field, speaker_field, date_field, min_words
       stance extract briefings.jsonl --text-field text --format jsonl
       stance extract --evaluate tests/data/gold
     """
-    import pandas as pd
-
     if gold:
         from stance.gold import evaluate_gold
 
@@ -159,10 +160,8 @@ def extract(inputs, gold, mode, text_field, speaker_field, date_field, min_words
     documents = read_documents(inputs, FieldMap(text=text_field, speaker=speaker_field, date=date_field), stdin_text=stdin_text)
     options = ExtractOptions(mode=mode, min_partial_words=min_words, include_unattributed=include_unattributed)
     rows = [s.as_row() for s in extract_statements(documents, options) if not (no_questions and s.kind == "question")]
-    frame = pd.DataFrame(rows, columns=list(OUTPUT_COLUMNS))
-    if fmt == "table":
-        frame = frame[["id", "speaker", "speaker_side", "cue", "kind", "start", "end", "text"]]
-    emit(frame, fmt, out, force)
+    columns = ["id", "speaker", "speaker_side", "cue", "kind", "start", "end", "text"] if fmt == "table" else list(OUTPUT_COLUMNS)
+    emit(rows, columns, fmt, out, force)
 
 
 # --- labels ------------------------------------------------------------------
@@ -335,26 +334,26 @@ def predict(texts, input_path, text_column, model_dir, trust, fmt, out, force):
       stance predict "The United States condemns the DPRK's ballistic missile launch."
       stance predict --input statements.csv --format csv -o predictions.csv
     """
-    import pandas as pd
+    from stance.model import DEFAULT_MODEL_DIR, load_predictor
+    from stance.predict import predict_rows
 
-    from stance.model import DEFAULT_MODEL_DIR, load_model
-    from stance.predict import predict_texts
-
-    frame = _prediction_input(texts, input_path, text_column)
-    model = load_model(model_dir or DEFAULT_MODEL_DIR, trust=trust)
-    predictions = predict_texts(model, frame[text_column].tolist())
-    result = pd.concat([frame.reset_index(drop=True), predictions], axis=1)
+    rows, columns = _prediction_input(texts, input_path, text_column)
+    model = load_predictor(model_dir or DEFAULT_MODEL_DIR, trust=trust)
+    predictions = predict_rows(model, [row[text_column] for row in rows])
+    for row, prediction in zip(rows, predictions, strict=True):
+        row.update(prediction)
     if fmt == "table":
-        keep = [text_column] + [c for c in predictions.columns if "_p_" not in c]
-        confidence = {t: predictions.filter(like=f"{t}_p_").max(axis=1) for t in model.targets}
-        result = result[keep].assign(**{f"{t}_p": p for t, p in confidence.items()})
-        result = result[[text_column] + [c for t in model.targets for c in (t, f"{t}_p")]]
-    emit(result, fmt, out, force)
+        for row in rows:
+            for target in model.targets:
+                row[f"{target}_p"] = max((v for k, v in row.items() if k.startswith(f"{target}_p_") and v is not None), default=None)
+        columns = [text_column] + [c for t in model.targets for c in (t, f"{t}_p")]
+    else:
+        columns = columns + [c for c in predictions[0] if c not in columns]
+    emit(rows, columns, fmt, out, force)
 
 
-def _prediction_input(texts, input_path, text_column):
-    import pandas as pd
-
+def _prediction_input(texts, input_path, text_column) -> tuple[list[dict], list[str]]:
+    """Statements to classify as rows (input columns kept) and the input's column names."""
     from stance.sources import InputError, decode_bytes
 
     if texts and input_path:
@@ -367,21 +366,22 @@ def _prediction_input(texts, input_path, text_column):
             raise click.UsageError("no statements: give them as arguments, with --input FILE, or on standard input")
         raw = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
         text = decode_bytes(raw, source)
-        first_line = text.split("\n", 1)[0]
-        header = next(csv.reader([first_line]), [])
+        header = next(csv.reader([text.split("\n", 1)[0]]), [])
         if source.lower().endswith(".csv") or (source == "-" and text_column in header and len(header) > 1):
-            import io
-
-            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-            if text_column not in frame.columns:
+            reader = csv.DictReader(io.StringIO(text))
+            if text_column not in (reader.fieldnames or []):
                 raise InputError(
-                    f"{source}: no column {text_column!r}; columns are: {', '.join(frame.columns)}. Choose one with --text-column."
+                    f"{source}: no column {text_column!r}; columns are: {', '.join(reader.fieldnames or [])}. Choose one with --text-column."
                 )
-            return frame
+            rows = [dict(row) for row in reader]
+            for line_no, row in enumerate(rows, 2):
+                if None in row:
+                    raise InputError(f"{source}, row {line_no}: more fields than the header has columns; check the quoting.")
+            return rows, list(reader.fieldnames)
         lines = [line for line in text.splitlines() if line.strip()]
     if not any(line.strip() for line in lines):
         raise click.UsageError("every statement given is empty")
-    return pd.DataFrame({text_column: lines})
+    return [{text_column: line} for line in lines], [text_column]
 
 
 def main() -> None:

@@ -10,9 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-
-class OutputExistsError(FileExistsError):
-    """An output exists and the user did not ask to replace it."""
+from stance.errors import OutputExistsError
 
 
 @contextmanager

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from stance.errors import LabelError
+
 TARGETS = ("stance", "tone")
 DEFAULT_LABELS = {
     "stance": ("condemning", "downplaying", "open_to_dialogue", "reassuring", "threatening", "neutral"),
@@ -29,10 +31,6 @@ REQUIRED_COLUMNS = ("id", "text")
 SKIPPED_FOLDERS = {"work", "agreement"}
 _NON_WORD = re.compile(r"[^\w]+")
 _DIGITS = re.compile(r"\d+")
-
-
-class LabelError(ValueError):
-    """Label files cannot be used; the message lists what to fix."""
 
 
 @dataclass(frozen=True)

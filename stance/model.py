@@ -16,12 +16,17 @@ import platform
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from stance import __version__
+from stance.arrays import ARRAYS_JSON, ARRAYS_NPZ, ArrayModel, export_arrays
+from stance.errors import ModelError
 from stance.files import atomic_folder
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MODEL_FILE = "model.joblib"
 CARD_FILE = "model_card.json"
@@ -39,10 +44,6 @@ DEFAULT_PARAMETERS = {
 }
 
 
-class ModelError(ValueError):
-    """A model folder cannot be used; the message says why and what to do."""
-
-
 @dataclass
 class Model:
     """Fitted pipelines, one per target, and the card that describes them."""
@@ -53,6 +54,30 @@ class Model:
     @property
     def targets(self) -> list[str]:
         return list(self.pipelines)
+
+    def labels(self, target: str) -> list[str]:
+        return [str(c) for c in self.pipelines[target].classes_]
+
+    def predict_proba(self, target: str, texts: list[str]) -> np.ndarray:
+        return self.pipelines[target].predict_proba(texts)
+
+
+@dataclass
+class FastModel:
+    """The arrays form of a saved model: predicts with NumPy alone, nothing unpickled."""
+
+    arrays: ArrayModel
+    card: dict
+
+    @property
+    def targets(self) -> list[str]:
+        return self.arrays.targets
+
+    def labels(self, target: str) -> list[str]:
+        return self.arrays.labels(target)
+
+    def predict_proba(self, target: str, texts: list[str]) -> np.ndarray:
+        return self.arrays.predict_proba(target, texts)
 
 
 def build_pipeline(seed: int = 0, **overrides):
@@ -115,6 +140,7 @@ def file_sha256(path: Path) -> str:
 def library_versions() -> dict:
     import joblib
     import numpy
+    import pandas as pd
     import sklearn
 
     return {
@@ -147,7 +173,13 @@ def save_model(folder: str | Path, model: Model, force: bool = True) -> Path:
     folder = Path(folder)
     with atomic_folder(folder, force=force) as tmp:
         joblib.dump(model.pipelines, tmp / MODEL_FILE, compress=3)
-        card = {**model.card, "model_file": MODEL_FILE, "model_sha256": file_sha256(tmp / MODEL_FILE)}
+        export_arrays(model.pipelines, tmp)
+        card = {
+            **model.card,
+            "model_file": MODEL_FILE,
+            "model_sha256": file_sha256(tmp / MODEL_FILE),
+            "arrays_sha256": {name: file_sha256(tmp / name) for name in (ARRAYS_JSON, ARRAYS_NPZ)},
+        }
         (tmp / CARD_FILE).write_text(json.dumps(card, indent=2, sort_keys=False) + "\n", encoding="utf-8")
         (tmp / CARD_MARKDOWN).write_text(card_markdown(card), encoding="utf-8")
         model.card = card
@@ -211,6 +243,32 @@ def load_model(folder: str | Path, trust: bool = False) -> Model:
             f"model saved with scikit-learn {saved}, running {current}; predictions may differ slightly. Retrain to be sure.", stacklevel=2
         )
     return Model(pipelines=pipelines, card=card)
+
+
+def load_predictor(folder: str | Path, trust: bool = False) -> Model | FastModel:
+    """The quickest safe way to predict with a saved model.
+
+    The arrays form (no unpickling, no scikit-learn import) is used when its
+    files match the SHA-256 values in the card; otherwise the joblib pipelines
+    are loaded with :func:`load_model`'s checks.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ModelError(f"{folder}: no such model folder; train one with `stance train --out {folder}`.")
+    card = read_card(folder) if (folder / CARD_FILE).is_file() or not trust else {}
+    recorded = card.get("arrays_sha256", {})
+    names = (ARRAYS_JSON, ARRAYS_NPZ)
+    if recorded and all((folder / n).is_file() and recorded.get(n) == file_sha256(folder / n) for n in names):
+        try:
+            return FastModel(ArrayModel.load(folder), card)
+        except (ValueError, KeyError, OSError) as exc:
+            raise ModelError(f"{folder}: the model arrays cannot be read ({exc}); retrain the model.") from exc
+    if recorded and not trust:
+        raise ModelError(
+            f"{folder}: {ARRAYS_JSON}/{ARRAYS_NPZ} do not match the SHA-256 recorded in {CARD_FILE}; "
+            "retrain the model, or pass --trust to load the joblib file instead."
+        )
+    return load_model(folder, trust=trust)
 
 
 def card_markdown(card: dict) -> str:

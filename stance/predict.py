@@ -4,28 +4,32 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import pandas as pd
 
-from stance.model import Model
+def predict_rows(model, texts: Sequence[str]) -> list[dict]:
+    """One dict per text: for each target, the label and ``<target>_p_<label>`` per label.
 
-
-def predict_texts(model: Model, texts: Sequence[str]) -> pd.DataFrame:
-    """One row per text: for each target, the label and one ``<target>_p_<label>`` column per label.
-
-    Empty or whitespace-only texts get empty labels and probabilities rather
-    than a guess.
+    ``model`` is a :class:`stance.model.Model` or :class:`stance.model.FastModel`.
+    Empty or whitespace-only texts get empty labels and probabilities rather than
+    a guess.
     """
     texts = [str(t) for t in texts]
     usable = [i for i, t in enumerate(texts) if t.strip()]
-    result = pd.DataFrame(index=range(len(texts)))
-    for target, pipeline in model.pipelines.items():
-        labels = [str(c) for c in pipeline.classes_]
-        predicted = pd.Series([""] * len(texts), dtype=object)
-        probabilities = pd.DataFrame(float("nan"), index=range(len(texts)), columns=[f"{target}_p_{c}" for c in labels])
-        if usable:
-            proba = pipeline.predict_proba([texts[i] for i in usable])
-            probabilities.iloc[usable, :] = proba
-            predicted.iloc[usable] = [labels[j] for j in proba.argmax(axis=1)]
-        result[target] = predicted
-        result = pd.concat([result, probabilities], axis=1)
-    return result
+    rows: list[dict] = [{} for _ in texts]
+    for target in model.targets:
+        labels = model.labels(target)
+        proba = model.predict_proba(target, [texts[i] for i in usable]) if usable else []
+        for row in rows:
+            row[target] = ""
+            row.update({f"{target}_p_{label}": None for label in labels})
+        for i, p in zip(usable, proba, strict=True):
+            best = max(range(len(labels)), key=lambda j: p[j])
+            rows[i][target] = labels[best]
+            rows[i].update({f"{target}_p_{label}": float(p[j]) for j, label in enumerate(labels)})
+    return rows
+
+
+def predict_texts(model, texts: Sequence[str]):
+    """:func:`predict_rows` as a pandas DataFrame."""
+    import pandas as pd
+
+    return pd.DataFrame(predict_rows(model, texts))

@@ -16,6 +16,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from stance.errors import InputError
+
 TEXT_FIELDS = ("text", "story_text", "answer", "content", "body", "article", "statement")
 QUESTION_FIELDS = ("question",)
 SPEAKER_FIELDS = ("speaker", "spokesperson", "creator", "author")
@@ -26,10 +28,6 @@ URL_FIELDS = ("source_url", "url", "link")
 MAX_DOCUMENT_CHARS = 20_000_000
 TEXT_SUFFIXES = {".txt", ".md", ".text", ""}
 JSON_SUFFIXES = {".jsonl", ".ndjson", ".json"}
-
-
-class InputError(ValueError):
-    """A user's input file cannot be read; the message says which and what to do."""
 
 
 @dataclass(frozen=True)

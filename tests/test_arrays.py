@@ -1,0 +1,47 @@
+"""The arrays form of a model predicts exactly like the scikit-learn pipelines."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from stance.arrays import ARRAYS_NPZ
+from stance.labels import load_labels
+from stance.model import FastModel, ModelError, load_model, load_predictor
+
+LABELS = Path(__file__).resolve().parents[1] / "labels"
+HOSTILE = [
+    "",
+    "   ",
+    "😀" * 50,
+    "é" * 5000,
+    "\x00\x01\x02",
+    "word " * 20000,
+    "Ünïcödé ÄÖÜ ß ﬁ İstanbul ΣΑΣ",
+    "\u200b\u200b",
+    "“We condemn,” he said. ‘Routine’ — 100% (KCNA) --",
+    "a\tb\nc\r\nd",
+]
+
+
+def test_arrays_match_pipelines_on_every_label_and_hostile_text(trained_model_dir):
+    pipelines = load_model(trained_model_dir)
+    fast = load_predictor(trained_model_dir)
+    assert isinstance(fast, FastModel)
+    texts = load_labels([LABELS])["text"].tolist() + HOSTILE
+    for target in pipelines.targets:
+        assert fast.labels(target) == pipelines.labels(target)
+        difference = np.abs(fast.predict_proba(target, texts) - pipelines.predict_proba(target, texts)).max()
+        assert difference < 1e-9
+
+
+def test_tampered_arrays_are_refused(trained_model_dir, tmp_path):
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(trained_model_dir, copy)
+    with open(copy / ARRAYS_NPZ, "ab") as handle:
+        handle.write(b"\0")
+    with pytest.raises(ModelError, match="do not match the SHA-256"):
+        load_predictor(copy)
+    assert not isinstance(load_predictor(copy, trust=True), FastModel)

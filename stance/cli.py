@@ -17,6 +17,7 @@ from stance import __version__
 
 DEFAULT_LABEL_DIR = Path(__file__).resolve().parent.parent / "labels"
 FORMATS = ("table", "json", "jsonl", "csv")
+MAX_FIELD_CHARS = 50_000_000
 
 
 def user_errors(func):
@@ -352,6 +353,25 @@ def predict(texts, input_path, text_column, model_dir, trust, fmt, out, force):
     emit(rows, columns, fmt, out, force)
 
 
+@cli.command("export")
+@click.argument("model_dir", type=click.Path(file_okay=False))
+@click.option("--out", "-o", required=True, type=click.Path(file_okay=False), help="Folder to write.")
+@click.option("--force", is_flag=True, help="Replace --out if it exists.")
+@user_errors
+def export(model_dir, out, force):
+    """Write a model for sharing: arrays and card only, no pickle, nothing that can run code.
+
+    \b
+    Example:
+      stance export models/default --out shared-model
+      stance predict "We condemn the launch." --model shared-model
+    """
+    from stance.model import export_model
+
+    export_model(model_dir, out, force=force)
+    click.echo(f"Exported {model_dir} to {out} (model_arrays.json, model_arrays.npz, model_card.json)")
+
+
 def _prediction_input(texts, input_path, text_column) -> tuple[list[dict], list[str]]:
     """Statements to classify as rows (input columns kept) and the input's column names."""
     from stance.sources import InputError, decode_bytes
@@ -368,19 +388,23 @@ def _prediction_input(texts, input_path, text_column) -> tuple[list[dict], list[
         text = decode_bytes(raw, source)
         header = next(csv.reader([text.split("\n", 1)[0]]), [])
         if source.lower().endswith(".csv") or (source == "-" and text_column in header and len(header) > 1):
+            csv.field_size_limit(MAX_FIELD_CHARS)
             reader = csv.DictReader(io.StringIO(text))
-            if text_column not in (reader.fieldnames or []):
-                raise InputError(
-                    f"{source}: no column {text_column!r}; columns are: {', '.join(reader.fieldnames or [])}. Choose one with --text-column."
-                )
-            rows = [dict(row) for row in reader]
+            try:
+                if text_column not in (reader.fieldnames or []):
+                    raise InputError(
+                        f"{source}: no column {text_column!r}; columns are: {', '.join(reader.fieldnames or [])}. Choose one with --text-column."
+                    )
+                rows = [dict(row) for row in reader]
+            except csv.Error as exc:
+                raise InputError(f"{source}, line {reader.line_num}: not a readable CSV ({exc}); check the quoting.") from exc
             for line_no, row in enumerate(rows, 2):
                 if None in row:
                     raise InputError(f"{source}, row {line_no}: more fields than the header has columns; check the quoting.")
             return rows, list(reader.fieldnames)
         lines = [line for line in text.splitlines() if line.strip()]
     if not any(line.strip() for line in lines):
-        raise click.UsageError("every statement given is empty")
+        raise click.ClickException("every statement given is empty; give at least one statement with text.")
     return [{text_column: line} for line in lines], [text_column]
 
 

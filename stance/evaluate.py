@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from stance.model import build_pipeline
+from stance.model import build_pipeline, require_two_labels
 
 SPLITS = ("group", "document", "source")
 
@@ -97,7 +97,9 @@ def out_of_fold_predictions(
     groups = split_groups(frame, split)
     n_groups = len(np.unique(groups))
     if n_groups < 2:
-        raise ValueError(f"only one {split} group in the data; cross-validation needs at least two")
+        raise ValueError(
+            f"all statements fall into one {split} group; cross-validation needs at least two (add more, different statements)"
+        )
     n_splits = min(n_splits, n_groups)
     texts = np.array(frame["text"].tolist(), dtype=object)
     y = np.array(frame[target].tolist(), dtype=object)
@@ -145,6 +147,7 @@ def classification_metrics(y_true, y_pred, labels: list[str]) -> dict:
 
 def evaluate_target(frame: pd.DataFrame, target: str, split: str = "group", n_splits: int = 5, seed: int = 0, **params) -> TargetEvaluation:
     """Cross-validate the model and the majority baseline on ``target``."""
+    require_two_labels(frame, target)
     labels = sorted(frame[target].unique())
     y = frame[target].tolist()
     model = classification_metrics(y, out_of_fold_predictions(frame, target, split, n_splits, seed, **params), labels)

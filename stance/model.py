@@ -110,11 +110,16 @@ def build_pipeline(seed: int = 0, **overrides):
     return Pipeline([("features", FeatureUnion([("words", words), ("chars", chars)])), ("classifier", classifier)])
 
 
-def fit_target(frame: pd.DataFrame, target: str, seed: int = 0, **overrides):
-    """Fit one pipeline on ``frame.text`` -> ``frame[target]``."""
+def require_two_labels(frame: pd.DataFrame, target: str) -> None:
     labels = frame[target].unique()
     if len(labels) < 2:
-        raise ModelError(f"{target}: every row has the label {labels[0]!r}; training needs at least two labels.")
+        only = f"the label {labels[0]!r}" if len(labels) else "no label"
+        raise ModelError(f"{target}: every row has {only}; training needs at least two labels. Add statements of other labels.")
+
+
+def fit_target(frame: pd.DataFrame, target: str, seed: int = 0, **overrides):
+    """Fit one pipeline on ``frame.text`` -> ``frame[target]``."""
+    require_two_labels(frame, target)
     pipeline = build_pipeline(seed, **overrides)
     pipeline.fit(frame["text"].tolist(), frame[target].tolist())
     return pipeline
@@ -269,6 +274,27 @@ def load_predictor(folder: str | Path, trust: bool = False) -> Model | FastModel
             "retrain the model, or pass --trust to load the joblib file instead."
         )
     return load_model(folder, trust=trust)
+
+
+def export_model(source: str | Path, destination: str | Path, force: bool = False) -> Path:
+    """Copy a model's arrays and card, without the pickle, for sharing.
+
+    The result loads with :func:`load_predictor` and never runs code; it cannot be
+    used to retrain or as a scikit-learn object.
+    """
+    import shutil
+
+    source = Path(source)
+    model = load_predictor(source)
+    if not isinstance(model, FastModel):
+        raise ModelError(f"{source}: has no model arrays (saved by an older stance); retrain it, then export.")
+    card = {**model.card, "model_file": None, "model_sha256": None, "exported_from": str(source)}
+    with atomic_folder(destination, force=force) as tmp:
+        for name in (ARRAYS_JSON, ARRAYS_NPZ):
+            shutil.copyfile(source / name, tmp / name)
+        (tmp / CARD_FILE).write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
+        (tmp / CARD_MARKDOWN).write_text(card_markdown(card), encoding="utf-8")
+    return Path(destination)
 
 
 def card_markdown(card: dict) -> str:

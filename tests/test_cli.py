@@ -112,4 +112,4 @@ def test_predict_errors(runner, trained_model_dir, tmp_path):
     wrong = runner.invoke(cli, ["predict", "--input", str(path), "--model", str(trained_model_dir)])
     assert wrong.exit_code == 1 and "no column 'text'" in wrong.output
     empty = runner.invoke(cli, ["predict", "  ", "--model", str(trained_model_dir)])
-    assert empty.exit_code == 2 and "empty" in empty.output
+    assert empty.exit_code == 1 and "empty" in empty.output

@@ -57,3 +57,16 @@ def test_one_class_is_refused(sample_labels):
     frame = load_labels([sample_labels]).head(5).assign(stance="neutral")
     with pytest.raises(ModelError, match="at least two labels"):
         fit_target(frame, "stance")
+
+
+def test_export_shares_a_model_without_pickle(trained_model_dir, tmp_path):
+    from stance.model import FastModel, export_model, load_predictor
+
+    out = export_model(trained_model_dir, tmp_path / "shared")
+    assert not (out / MODEL_FILE).exists()
+    shared, original = load_predictor(out), load_predictor(trained_model_dir)
+    assert isinstance(shared, FastModel)
+    texts = ["We condemn the launch.", "Talks are welcome."]
+    assert (shared.predict_proba("stance", texts) == original.predict_proba("stance", texts)).all()
+    with pytest.raises(ModelError, match="no model.joblib"):
+        load_model(out)

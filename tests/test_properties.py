@@ -1,5 +1,6 @@
 """Property-based tests: the splitter never crashes and its offsets always slice back."""
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -79,3 +80,59 @@ def test_very_long_document_is_handled():
     text = ("“We will continue,” the official said. " * 3000) + "“Unclosed quote " * 500
     statements = list(statements_of(Document(text=text, source="long")))
     assert sum(s.text == "We will continue" for s in statements) == 3000
+
+
+# --- label files: write, then read, gives the same rows ----------------------------------
+
+LABEL_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\r"), min_size=1, max_size=80).filter(
+    lambda t: t.strip() != ""
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.tuples(LABEL_TEXT, st.sampled_from(["neutral", "condemning"]), st.sampled_from(["firm", "neutral"])), min_size=1, max_size=8
+    )
+)
+def test_label_file_round_trip(rows):
+    import csv
+    import tempfile
+    from pathlib import Path
+
+    from stance.labels import load_labels
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "labels.csv"
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["id", "text", "stance", "tone"])
+            writer.writerows([f"r{i}", text, stance, tone] for i, (text, stance, tone) in enumerate(rows))
+        frame = load_labels([path])
+    assert frame[["id", "text", "stance", "tone"]].values.tolist() == [[f"r{i}", *row] for i, row in enumerate(rows)]
+
+
+# --- models: save, then load, gives identical predictions --------------------------------
+
+
+@pytest.fixture(scope="module")
+def saved_pair(tmp_path_factory, sample_labels):
+    from stance.labels import load_labels
+    from stance.model import DEFAULT_PARAMETERS, Model, fit_target, load_model, load_predictor, make_card, save_model
+
+    frame = load_labels([sample_labels])
+    pipelines = {"stance": fit_target(frame, "stance", seed=5)}
+    folder = tmp_path_factory.mktemp("pair") / "model"
+    save_model(folder, Model(pipelines, make_card(frame, pipelines, 5, ["sample"], {}, DEFAULT_PARAMETERS, "test")))
+    return pipelines["stance"], load_model(folder), load_predictor(folder)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(TEXTS, min_size=1, max_size=5))
+def test_saved_model_predicts_identically(saved_pair, texts):
+    import numpy as np
+
+    in_memory, loaded, fast = saved_pair
+    expected = in_memory.predict_proba(texts)
+    assert np.array_equal(loaded.predict_proba("stance", texts), expected)
+    assert np.abs(fast.predict_proba("stance", texts) - expected).max() < 1e-9

@@ -131,10 +131,17 @@ def cli() -> None:
 @click.option("--date-field", help="JSON/JSONL field holding the date.")
 @click.option("--min-words", default=3, show_default=True, help="Drop partial quotes shorter than this (scare quotes like “normal”).")
 @click.option("--include-unattributed", is_flag=True, help="Also report quotations with no speaker found.")
+@click.option(
+    "--all-quotes",
+    is_flag=True,
+    help="Report every quotation: single words, scare quotes and titles too (same as --min-words 1 --include-unattributed plus titles).",
+)
 @click.option("--no-questions", is_flag=True, help="Leave out reporters' questions.")
 @output_options
 @user_errors
-def extract(inputs, gold, mode, text_field, speaker_field, date_field, min_words, include_unattributed, no_questions, fmt, out, force):
+def extract(
+    inputs, gold, mode, text_field, speaker_field, date_field, min_words, include_unattributed, all_quotes, no_questions, fmt, out, force
+):
     """Split quoted statements out of articles, transcripts and JSONL corpora.
 
     INPUTS are files, folders or - for standard input.
@@ -159,7 +166,9 @@ def extract(inputs, gold, mode, text_field, speaker_field, date_field, min_words
 
     stdin_text = sys.stdin.read() if "-" in inputs else None
     documents = read_documents(inputs, FieldMap(text=text_field, speaker=speaker_field, date=date_field), stdin_text=stdin_text)
-    options = ExtractOptions(mode=mode, min_partial_words=min_words, include_unattributed=include_unattributed)
+    if all_quotes:
+        min_words, include_unattributed = 1, True
+    options = ExtractOptions(mode=mode, min_partial_words=min_words, include_unattributed=include_unattributed, include_titles=all_quotes)
     rows = [s.as_row() for s in extract_statements(documents, options) if not (no_questions and s.kind == "question")]
     columns = ["id", "speaker", "speaker_side", "cue", "kind", "start", "end", "text"] if fmt == "table" else list(OUTPUT_COLUMNS)
     emit(rows, columns, fmt, out, force)

@@ -14,6 +14,7 @@ Three kinds of document are told apart:
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -50,6 +51,7 @@ class ExtractOptions:
     mode: str = "auto"
     min_partial_words: int = 3
     include_unattributed: bool = False
+    include_titles: bool = False  # quoted titles, names of conferences and slogans
     # An article without attributed quotes whose author is known is the author's
     # own statement; False keeps only quotations and transcript turns.
     author_statements: bool = True
@@ -75,7 +77,7 @@ def statements_of(document: Document, options: ExtractOptions = ExtractOptions()
         author = document.speaker or document_author(document)
         yield from _sentence_statements(document, 0, len(document.text), author, "turn", cue=None)
     else:
-        found = list(quotes.quote_statements(document, options.min_partial_words, options.include_unattributed))
+        found = list(quotes.quote_statements(document, options.min_partial_words, options.include_unattributed, options.include_titles))
         if found or options.mode == "quotes":
             yield from found
             return
@@ -85,10 +87,11 @@ def statements_of(document: Document, options: ExtractOptions = ExtractOptions()
 
 
 def _guess_mode(document: Document) -> str:
+    # A briefing transcript inside a press-release record still has speaker turns.
+    if len(list(itertools.islice(_transcript_turns(document.text), 3))) >= 3:
+        return "transcript"
     if document.kind == "turn" and document.speaker:
         return "sentences"
-    if len(list(_transcript_turns(document.text))) >= 3:
-        return "transcript"
     return "quotes"
 
 

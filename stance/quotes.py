@@ -23,7 +23,6 @@ import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
 
 from stance.sentences import _is_abbreviation, sentence_spans
 from stance.sides import infer_side
@@ -477,36 +476,30 @@ def _is_pure_name(phrase: str) -> bool:
     )
 
 
-_CUE_WORDS = frozenset(v for v in REPORTING_VERBS.split("|") if " " not in v)
+_CUE_WORDS = frozenset(v.split()[0] for v in REPORTING_VERBS.split("|"))
 _WORD_TOKEN = re.compile(r"[a-z]+")
-_ANY_WORD = re.compile(r"[A-Za-z]+")
 
 
 def find_cues(text: str, start: int, end: int) -> Iterator[tuple[int, str]]:
     """Offsets and words of reporting verbs in ``text[start:end]``, in order.
 
-    Fast path: the words of the region are collected in C (``findall``) and
-    intersected with the verb set; only the verbs present are then located.
+    The region's words are collected in C (``findall``) and intersected with the
+    verb set; only the verbs present are then located with ``str.find``. This is
+    several times faster than one large regular-expression alternation.
     """
-    if end - start < 3000:  # short windows: a plain word loop has less overhead
-        for match in _ANY_WORD.finditer(text, start, end):
-            word = match.group(0).lower()
-            if word in _CUE_WORDS:
-                yield match.start(), word
-            elif word == "pointed" and text.startswith(" out", match.end()):
-                yield match.start(), "pointed out"
-        return
-    region = text[start:end].lower()
-    present = set(_CUE_WORDS.intersection(_WORD_TOKEN.findall(region)))
-    if "pointed" in region and " out" in region:
-        present.add("pointed out")
-    hits = [(start + m.start(), word) for word in present for m in _cue_pattern(word).finditer(region)]
-    yield from sorted(hits)
-
-
-@cache
-def _cue_pattern(word: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![a-z]){re.escape(word)}(?![a-z])")
+    lowered = text[start:end].lower()
+    present = _CUE_WORDS.intersection(_WORD_TOKEN.findall(lowered))
+    hits = []
+    for word in present:
+        at = lowered.find(word)
+        while at >= 0:
+            after = at + len(word)
+            bounded = (at == 0 or not lowered[at - 1].isalpha()) and (after == len(lowered) or not lowered[after].isalpha())
+            if bounded and (word != "pointed" or lowered.startswith(" out", after)):
+                hits.append((start + at, "pointed out" if word == "pointed" else word))
+            at = lowered.find(word, after)
+    hits.sort()
+    yield from hits
 
 
 def attribution_in_sentence(text: str, sent_start: int, sent_end: int, quotes: list[QuoteSpan], anchor: int) -> Attribution | None:
@@ -771,7 +764,9 @@ def _clean(phrase: str) -> str:
 # --- 4. statements ----------------------------------------------------------
 
 
-def quote_statements(document: Document, min_partial_words: int = 3, include_unattributed: bool = False) -> Iterator[Statement]:
+def quote_statements(
+    document: Document, min_partial_words: int = 3, include_unattributed: bool = False, include_titles: bool = False
+) -> Iterator[Statement]:
     """Yield attributed quotations of an article as sentence-level statements."""
     text = document.text
     limit = article_end(text)
@@ -787,7 +782,7 @@ def quote_statements(document: Document, min_partial_words: int = 3, include_una
         index += consumed
         cursor = max(cursor, sentence_around(text, joined.outer_start, joined.outer_end, limit)[1], joined.outer_end)
         kind = _kind_of(text, joined)
-        if kind == "partial" and _word_count(text, joined) < min_partial_words or _looks_like_title(text, joined):
+        if kind == "partial" and _word_count(text, joined) < min_partial_words or (not include_titles and _looks_like_title(text, joined)):
             continue
         floating = attribution is None and kind == "direct" and _continues_speaker(text, joined, previous, memory)
         if attribution is None and not floating and not include_unattributed:

@@ -71,3 +71,18 @@ def test_ids_are_stable_across_runs_and_folders():
     first = [s.id for s in statements_of(Document(text=TRANSCRIPT, source="a/t.md"))]
     second = [s.id for s in statements_of(Document(text=TRANSCRIPT, source="b/t.md"))]
     assert first == second and len(set(first)) == len(first)
+
+
+def test_briefing_transcript_inside_a_press_release_record(tmp_path):
+    import json
+
+    text = "Office of the Spokesperson\n\nMR PRICE: Good afternoon.\n\nQUESTION: Any comment on the launch?\n\nMR PRICE: We condemn it.\n\nQUESTION: Thanks."
+    path = tmp_path / "pr.jsonl"
+    path.write_text(json.dumps({"guid": "g1", "creator": "Office of the Spokesperson", "text": text}) + "\n", encoding="utf-8")
+    statements = list(extract_statements(read_documents([str(path)])))
+    assert [(s.kind, s.speaker, s.text) for s in statements] == [
+        ("turn", "MR PRICE", "Good afternoon."),
+        ("question", "QUESTION", "Any comment on the launch?"),
+        ("turn", "MR PRICE", "We condemn it."),
+        ("question", "QUESTION", "Thanks."),
+    ]

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from stance.extract import statements_of
+from stance.extract import ExtractOptions, statements_of
 from stance.labels import normalize_text
 from stance.quotes import find_quote_spans, person_name
 from stance.sources import Document, read_documents
@@ -148,3 +148,8 @@ def test_person_name(description, name):
 def test_scare_quotes_and_titles_dropped_by_default_but_available():
     text = "The drills are “routine,” said the spokesperson at the conference “Central and South Asia: Regional Connectivity.”"
     assert list(statements_of(Document(text=text, source="x"))) == []
+    everything = ExtractOptions(min_partial_words=1, include_unattributed=True, include_titles=True)
+    assert [s.text for s in statements_of(Document(text=text, source="x"), everything)] == [
+        "routine",
+        "Central and South Asia: Regional Connectivity.",
+    ]

@@ -64,6 +64,13 @@ class FeatureSet:
             return grams
         raise ValueError(f"unsupported analyzer {self.analyzer!r}")
 
+    def terms_by_column(self) -> list[str]:
+        if not hasattr(self, "_terms"):
+            self._terms = [""] * len(self.vocabulary)
+            for term, column in self.vocabulary.items():
+                self._terms[column] = term
+        return self._terms
+
     def transform_one(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Column indices and TF-IDF values of one text (L2-normalised like scikit-learn)."""
         counts = Counter(self.vocabulary[g] for g in self.terms(text) if g in self.vocabulary)
@@ -88,6 +95,28 @@ class TargetArrays:
     offsets: list[int]  # first column of each feature set in the stacked matrix
     coef: np.ndarray  # (n_classes or 1, n_features)
     intercept: np.ndarray
+
+    def explain(self, text: str, chosen: int, runner_up: int, top: int = 8) -> list[tuple[str, float]]:
+        """The n-grams that moved ``text`` toward label ``chosen`` and away from
+        ``runner_up``, with their weights: value x (coef[chosen] - coef[runner_up]).
+
+        For a linear model this is exact: the weights plus the intercept gap sum to
+        the log-odds between the two labels.
+        """
+        if self.coef.shape[0] == 1:  # two classes: one coefficient row for class 1
+            difference = self.coef[0] if chosen == 1 else -self.coef[0]
+        else:
+            difference = self.coef[chosen] - self.coef[runner_up]
+        contributions: dict[str, float] = {}
+        for features, offset in zip(self.feature_sets, self.offsets, strict=True):
+            columns, values = features.transform_one(text)
+            terms = features.terms_by_column()
+            for column, value in zip(columns, values, strict=True):
+                weight = float(value * difference[column + offset])
+                label = f"{terms[column]!r}" if features.analyzer == "char_wb" else terms[column]
+                contributions[label] = contributions.get(label, 0.0) + weight
+        ranked = sorted(contributions.items(), key=lambda item: -item[1])
+        return [(term, weight) for term, weight in ranked[:top] if weight > 0]
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
         decision = np.empty((len(texts), self.coef.shape[0]))
@@ -126,6 +155,17 @@ class ArrayModel:
 
     def predict_proba(self, target: str, texts: list[str]) -> np.ndarray:
         return self.targets_arrays[target].predict_proba(texts)
+
+    def explain(self, target: str, text: str, chosen: int, runner_up: int, top: int = 8) -> list[tuple[str, float]]:
+        return self.targets_arrays[target].explain(text, chosen, runner_up, top)
+
+    @classmethod
+    def from_pipelines(cls, pipelines: dict) -> ArrayModel:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as folder:
+            export_arrays(pipelines, Path(folder))
+            return cls.load(folder)
 
     @classmethod
     def load(cls, folder: str | Path) -> ArrayModel:

@@ -18,6 +18,11 @@ from stance import __version__
 DEFAULT_LABEL_DIR = Path(__file__).resolve().parent.parent / "labels"
 FORMATS = ("table", "json", "jsonl", "csv")
 MAX_FIELD_CHARS = 50_000_000
+SPLIT_CHOICES = ("group", "document", "source", "date")
+SPLIT_HELP = (
+    "Keep near-duplicates (group), also whole source documents (document) or whole corpora (source) on one side of "
+    "each split; date: train on earlier statements, test on the latest 20%."
+)
 
 
 def user_errors(func):
@@ -240,10 +245,18 @@ def _training_frame(paths, targets, text_column):
 @click.option("--out", "-o", type=click.Path(file_okay=False), help="Model folder to write [default: models/default].")
 @click.option("--force", is_flag=True, help="Replace the model folder if it exists.")
 @click.option("--seed", default=0, show_default=True, help="Random seed.")
-@click.option("--target", "targets", multiple=True, default=("stance", "tone"), show_default=True, help="Label columns to train on.")
+@click.option(
+    "--target",
+    "--label-column",
+    "targets",
+    multiple=True,
+    default=("stance", "tone"),
+    show_default=True,
+    help="Label columns to train on (repeat for several).",
+)
 @click.option("--text-column", default="text", show_default=True)
 @click.option("--folds", default=5, show_default=True, help="Cross-validation folds for the card's metrics (0 to skip).")
-@click.option("--split-by", type=click.Choice(["group", "document", "source"]), default="group", show_default=True)
+@click.option("--split-by", type=click.Choice(SPLIT_CHOICES), default="group", show_default=True, help=SPLIT_HELP)
 @user_errors
 def train(paths, out, force, seed, targets, text_column, folds, split_by):
     """Train one classifier per target from label CSVs and save it with its card.
@@ -264,7 +277,7 @@ def train(paths, out, force, seed, targets, text_column, folds, split_by):
     metrics = {}
     for target in targets:
         if folds:
-            metrics[target] = evaluate_target(frame, target, split_by, folds, seed).summary()
+            metrics[target] = evaluate_target(frame, target, split_by, folds, seed, baselines=False).summary()
             click.echo(
                 f"{target}: cross-validated macro-F1 {metrics[target]['macro_f1']:.3f} "
                 f"(majority baseline {metrics[target]['baseline_macro_f1']:.3f})",
@@ -281,15 +294,11 @@ def train(paths, out, force, seed, targets, text_column, folds, split_by):
 
 @cli.command()
 @click.argument("paths", nargs=-1)
-@click.option("--target", "targets", multiple=True, default=("stance", "tone"), show_default=True)
-@click.option("--text-column", default="text", show_default=True)
 @click.option(
-    "--split-by",
-    type=click.Choice(["group", "document", "source"]),
-    default="group",
-    show_default=True,
-    help="Keep near-duplicates (group), also whole documents, or whole sources on one side of each split.",
+    "--target", "--label-column", "targets", multiple=True, default=("stance", "tone"), show_default=True, help="Label columns to evaluate."
 )
+@click.option("--text-column", default="text", show_default=True)
+@click.option("--split-by", type=click.Choice(SPLIT_CHOICES), default="group", show_default=True, help=SPLIT_HELP)
 @click.option("--folds", default=5, show_default=True)
 @click.option("--seed", default=0, show_default=True)
 @click.option("--learning-curve", is_flag=True, help="Also report macro-F1 when training on 25/50/75/100% of each training fold.")
@@ -332,9 +341,14 @@ def evaluate(paths, targets, text_column, split_by, folds, seed, learning_curve,
 @click.option("--text-column", default="text", show_default=True, help="Column of --input holding the statements.")
 @click.option("--model", "-m", "model_dir", type=click.Path(file_okay=False), help="Model folder [default: the shipped model].")
 @click.option("--trust", is_flag=True, help="Load a model even if it does not match its card (it can run code: only for files you trust).")
+@click.option(
+    "--min-confidence", type=click.FloatRange(0, 1), default=0.0, show_default=True, help="Below this probability the label is 'uncertain'."
+)
+@click.option("--explain", is_flag=True, help="List the n-grams that pushed each statement toward its label and away from the runner-up.")
+@click.option("--top", default=8, show_default=True, help="How many n-grams --explain lists.")
 @output_options
 @user_errors
-def predict(texts, input_path, text_column, model_dir, trust, fmt, out, force):
+def predict(texts, input_path, text_column, model_dir, trust, min_confidence, explain, top, fmt, out, force):
     """Classify statements: stance and tone with the probability of each label.
 
     Statements come from arguments, --input, or standard input (one per line).
@@ -343,13 +357,14 @@ def predict(texts, input_path, text_column, model_dir, trust, fmt, out, force):
     Example:
       stance predict "The United States condemns the DPRK's ballistic missile launch."
       stance predict --input statements.csv --format csv -o predictions.csv
+      stance predict "The drills are routine." --explain --min-confidence 0.5
     """
     from stance.model import DEFAULT_MODEL_DIR, load_predictor
     from stance.predict import predict_rows
 
     rows, columns = _prediction_input(texts, input_path, text_column)
     model = load_predictor(model_dir or DEFAULT_MODEL_DIR, trust=trust)
-    predictions = predict_rows(model, [row[text_column] for row in rows])
+    predictions = predict_rows(model, [row[text_column] for row in rows], min_confidence, top if explain else 0)
     for row, prediction in zip(rows, predictions, strict=True):
         row.update(prediction)
     if fmt == "table":
@@ -359,7 +374,20 @@ def predict(texts, input_path, text_column, model_dir, trust, fmt, out, force):
         columns = [text_column] + [c for t in model.targets for c in (t, f"{t}_p")]
     else:
         columns = columns + [c for c in predictions[0] if c not in columns]
+    if fmt == "csv":
+        for row in rows:
+            for target in model.targets:
+                if f"{target}_explain" in row:
+                    row[f"{target}_explain"] = "; ".join(f"{e['ngram']} {e['weight']:+.3f}" for e in row[f"{target}_explain"])
     emit(rows, columns, fmt, out, force)
+    if explain and fmt == "table":
+        for row in rows:
+            for target in model.targets:
+                pushes = row.get(f"{target}_explain") or []
+                if pushes:
+                    click.echo(f"\n{target} = {row[target]} (not {pushes[0]['away_from']}) for: {_cell(row[text_column], 70)}")
+                    for push in pushes:
+                        click.echo(f"  {push['weight']:+.3f}  {push['ngram']}")
 
 
 @cli.command("export")

@@ -8,14 +8,15 @@ hold at once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from stance.model import build_pipeline, require_two_labels
 
-SPLITS = ("group", "document", "source")
+SPLITS = ("group", "document", "source", "date")
+DATE_TEST_SHARE = 0.2
 
 
 @dataclass
@@ -27,15 +28,26 @@ class TargetEvaluation:
     model: dict
     baseline: dict
     n_rows: int
+    baselines: dict = field(default_factory=dict)  # name -> metrics (majority, lexicon, linear SVM)
+    calibration: dict = field(default_factory=dict)  # Brier score, expected calibration error, reliability bins
+
+    @property
+    def split_text(self) -> str:
+        if self.split == "date":
+            return f"trained on the earliest statements, tested on the latest {DATE_TEST_SHARE:.0%} ({self.n_rows} tested)"
+        return f"{self.n_splits}-fold cross-validation grouped by {self.split}"
 
     def summary(self) -> dict:
         return {
-            "split": f"{self.n_splits}-fold, grouped by {self.split}",
+            "split": self.split_text,
             "rows": self.n_rows,
             "macro_f1": self.model["macro_f1"],
             "accuracy": self.model["accuracy"],
             "baseline_macro_f1": self.baseline["macro_f1"],
             "baseline_accuracy": self.baseline["accuracy"],
+            "baselines_macro_f1": {name: m["macro_f1"] for name, m in self.baselines.items()},
+            "brier": self.calibration.get("brier"),
+            "ece": self.calibration.get("ece"),
             "per_class": self.model["per_class"],
         }
 
@@ -54,6 +66,8 @@ def split_groups(frame: pd.DataFrame, split: str) -> np.ndarray:
     """Integer group per row such that near-duplicates (and, per ``split``, documents) stay together."""
     if split not in SPLITS:
         raise ValueError(f"unknown split {split!r}; choose one of {', '.join(SPLITS)}")
+    if split == "date":
+        split = "group"  # the date split keeps near-duplicates together too
     keys = [frame["group"].astype(str)]
     if split == "document":
         keys.append(document_of(frame))
@@ -88,44 +102,104 @@ def _merge_groups(keys: list[pd.Series]) -> np.ndarray:
     return np.array([find(i) for i in range(n)])
 
 
-def out_of_fold_predictions(
-    frame: pd.DataFrame, target: str, split: str = "group", n_splits: int = 5, seed: int = 0, **params
-) -> np.ndarray:
-    """Predict every row with a model that never saw its group."""
+def folds(frame: pd.DataFrame, target: str, split: str = "group", n_splits: int = 5, seed: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Train/test index pairs. Grouped stratified k-fold, or for ``split="date"`` one
+    split: the latest dated statements are the test part, earlier ones train, and
+    no near-duplicate group sits on both sides."""
     from sklearn.model_selection import StratifiedGroupKFold
 
     groups = split_groups(frame, split)
+    if split == "date":
+        return [_date_split(frame, groups)]
     n_groups = len(np.unique(groups))
     if n_groups < 2:
         raise ValueError(
             f"all statements fall into one {split} group; cross-validation needs at least two (add more, different statements)"
         )
-    n_splits = min(n_splits, n_groups)
+    y = np.array(frame[target].tolist(), dtype=object)
+    splitter = StratifiedGroupKFold(n_splits=min(n_splits, n_groups), shuffle=True, random_state=seed)
+    return list(splitter.split(y, y, groups))
+
+
+def _date_split(frame: pd.DataFrame, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    if "date" not in frame:
+        raise ValueError("--split-by date needs a 'date' column in the label files")
+    dates = pd.to_datetime(frame["date"].astype(str).str.slice(0, 10), errors="coerce")
+    dated = np.flatnonzero(dates.notna().to_numpy())
+    if len(dated) < 10:
+        raise ValueError("--split-by date needs at least 10 statements with a date (YYYY-MM-DD) in the 'date' column")
+    cut = dates.iloc[dated].quantile(1 - DATE_TEST_SHARE)
+    test = dated[(dates.iloc[dated] >= cut).to_numpy()]
+    train = dated[(dates.iloc[dated] < cut).to_numpy()]
+    train = train[~np.isin(groups[train], groups[test])]
+    return train, test
+
+
+def out_of_fold_predictions(
+    frame: pd.DataFrame, target: str, split: str = "group", n_splits: int = 5, seed: int = 0, classifier: str = "logistic", **params
+) -> tuple[np.ndarray, np.ndarray | None, list[str]]:
+    """Predict every test row with a model that never saw its group.
+
+    Returns the predicted labels, the probabilities (logistic regression only;
+    rows never tested are NaN) and the label order of the probability columns.
+    """
     texts = np.array(frame["text"].tolist(), dtype=object)
     y = np.array(frame[target].tolist(), dtype=object)
-    predictions = np.empty(len(frame), dtype=object)
-    folds = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
-    for train, test in folds.split(texts, y, groups):
+    labels = sorted(set(y))
+    predictions = np.full(len(frame), None, dtype=object)
+    probabilities = np.full((len(frame), len(labels)), np.nan) if classifier == "logistic" else None
+    for train, test in folds(frame, target, split, n_splits, seed):
         if len(set(y[train])) < 2:
-            predictions[test] = y[train][0]
-            continue
-        pipeline = build_pipeline(seed, **params).fit(texts[train].tolist(), y[train].tolist())
+            raise ValueError(f"{target}: a training part has only one label; use more folds' worth of data or another split")
+        pipeline = build_pipeline(seed, classifier=classifier, **params).fit(texts[train].tolist(), y[train].tolist())
         predictions[test] = pipeline.predict(texts[test].tolist())
-    return predictions
+        if probabilities is not None:
+            columns = [labels.index(c) for c in pipeline.classes_]
+            probabilities[np.ix_(test, columns)] = pipeline.predict_proba(texts[test].tolist())
+            missing = [j for j in range(len(labels)) if j not in columns]
+            probabilities[np.ix_(test, missing)] = 0.0
+    return predictions, probabilities, labels
 
 
-def majority_predictions(frame: pd.DataFrame, target: str, split: str = "group", n_splits: int = 5, seed: int = 0) -> np.ndarray:
-    """The majority-class baseline, fitted on the same training folds."""
-    from sklearn.model_selection import StratifiedGroupKFold
+def baseline_predictions(frame: pd.DataFrame, target: str, kind: str, split: str = "group", n_splits: int = 5, seed: int = 0) -> np.ndarray:
+    """Majority class or codebook-lexicon predictions on the same test parts."""
+    from stance.lexicon import lexicon_predict
 
-    groups = split_groups(frame, split)
     y = np.array(frame[target].tolist(), dtype=object)
-    predictions = np.empty(len(frame), dtype=object)
-    folds = StratifiedGroupKFold(n_splits=min(n_splits, len(np.unique(groups))), shuffle=True, random_state=seed)
-    for train, test in folds.split(y, y, groups):
-        values, counts = np.unique(y[train], return_counts=True)
-        predictions[test] = values[np.argmax(counts)]
+    labels = sorted(set(y))
+    predictions = np.full(len(frame), None, dtype=object)
+    for train, test in folds(frame, target, split, n_splits, seed):
+        if kind == "majority":
+            values, counts = np.unique(y[train], return_counts=True)
+            predictions[test] = values[np.argmax(counts)]
+        else:
+            predictions[test] = lexicon_predict(frame["text"].iloc[test].tolist(), target, labels)
     return predictions
+
+
+def calibration_metrics(y_true: np.ndarray, probabilities: np.ndarray, labels: list[str], bins: int = 10) -> dict:
+    """Brier score (mean squared error of the probability vector) and expected
+    calibration error of the top label, with the reliability table behind it."""
+    truth = np.array([[label == t for label in labels] for t in y_true], dtype=float)
+    brier = float(np.mean(np.sum((probabilities - truth) ** 2, axis=1)))
+    confidence = probabilities.max(axis=1)
+    correct = np.array(labels, dtype=object)[probabilities.argmax(axis=1)] == y_true
+    edges = np.linspace(0, 1, bins + 1)
+    table, ece = [], 0.0
+    for low, high in zip(edges[:-1], edges[1:], strict=True):
+        inside = (confidence > low) & (confidence <= high)
+        if inside.any():
+            gap = abs(correct[inside].mean() - confidence[inside].mean())
+            ece += inside.mean() * gap
+            table.append(
+                {
+                    "bin": f"{low:.1f}-{high:.1f}",
+                    "n": int(inside.sum()),
+                    "confidence": float(confidence[inside].mean()),
+                    "accuracy": float(correct[inside].mean()),
+                }
+            )
+    return {"brier": brier, "ece": float(ece), "reliability": table}
 
 
 def classification_metrics(y_true, y_pred, labels: list[str]) -> dict:
@@ -145,19 +219,27 @@ def classification_metrics(y_true, y_pred, labels: list[str]) -> dict:
     }
 
 
-def evaluate_target(frame: pd.DataFrame, target: str, split: str = "group", n_splits: int = 5, seed: int = 0, **params) -> TargetEvaluation:
-    """Cross-validate the model and the majority baseline on ``target``."""
+def evaluate_target(
+    frame: pd.DataFrame, target: str, split: str = "group", n_splits: int = 5, seed: int = 0, baselines: bool = True, **params
+) -> TargetEvaluation:
+    """Cross-validate the model on ``target``, with baselines on the same test parts."""
     require_two_labels(frame, target)
-    labels = sorted(frame[target].unique())
-    y = frame[target].tolist()
-    model = classification_metrics(y, out_of_fold_predictions(frame, target, split, n_splits, seed, **params), labels)
-    baseline = classification_metrics(y, majority_predictions(frame, target, split, n_splits, seed), labels)
-    return TargetEvaluation(target, split, n_splits, labels, model, baseline, len(frame))
+    predictions, probabilities, labels = out_of_fold_predictions(frame, target, split, n_splits, seed, **params)
+    tested = np.array([p is not None for p in predictions])
+    y = np.array(frame[target].tolist(), dtype=object)[tested]
+    model = classification_metrics(y.tolist(), predictions[tested].tolist(), labels)
+    others = {"majority": baseline_predictions(frame, target, "majority", split, n_splits, seed)}
+    if baselines:
+        others["lexicon"] = baseline_predictions(frame, target, "lexicon", split, n_splits, seed)
+        others["linear SVM"] = out_of_fold_predictions(frame, target, split, n_splits, seed, classifier="svm", **params)[0]
+    scored = {name: classification_metrics(y.tolist(), p[tested].tolist(), labels) for name, p in others.items()}
+    calibration = calibration_metrics(y, probabilities[tested], labels)
+    return TargetEvaluation(target, split, n_splits, labels, model, scored["majority"], int(tested.sum()), scored, calibration)
 
 
 def format_evaluation(result: TargetEvaluation) -> str:
     """A plain-text report: per-class table, macro-F1 beside the baseline, confusion matrix."""
-    lines = [f"== {result.target} ({result.n_rows} statements; {result.n_splits}-fold cross-validation grouped by {result.split})", ""]
+    lines = [f"== {result.target} ({result.n_rows} statements; {result.split_text})", ""]
     width = max(len(label) for label in result.labels) + 2
     lines.append(f"{'label':<{width}}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>10}")
     for label in result.labels:
@@ -166,6 +248,13 @@ def format_evaluation(result: TargetEvaluation) -> str:
     lines.append("")
     lines.append(f"macro-F1  model {result.model['macro_f1']:.3f}   majority baseline {result.baseline['macro_f1']:.3f}")
     lines.append(f"accuracy  model {result.model['accuracy']:.3f}   majority baseline {result.baseline['accuracy']:.3f}")
+    for name, metrics in result.baselines.items():
+        if name != "majority":
+            lines.append(f"baseline  {name:<12} macro-F1 {metrics['macro_f1']:.3f}   accuracy {metrics['accuracy']:.3f}")
+    if result.calibration:
+        lines.append(
+            f"calibration  Brier score {result.calibration['brier']:.3f}   expected calibration error {result.calibration['ece']:.3f}"
+        )
     lines.append("")
     lines.append("confusion matrix (rows: true label, columns: predicted)")
     short = [label[:8] for label in result.labels]
@@ -178,33 +267,30 @@ def format_evaluation(result: TargetEvaluation) -> str:
 def learning_curve(
     frame: pd.DataFrame, target: str, fractions=(0.25, 0.5, 0.75, 1.0), split: str = "group", n_splits: int = 5, seed: int = 0, **params
 ) -> list[dict]:
-    """Cross-validated macro-F1 when training on a fraction of each training fold.
+    """Macro-F1 when training on a fraction of each training part.
 
-    The test folds stay the same for every fraction, so the points are comparable;
+    The test parts stay the same for every fraction, so the points are comparable;
     the training part is subsampled by whole groups.
     """
-    from sklearn.model_selection import StratifiedGroupKFold
-
     groups = split_groups(frame, split)
     texts = np.array(frame["text"].tolist(), dtype=object)
     y = np.array(frame[target].tolist(), dtype=object)
     labels = sorted(set(y))
     rng = np.random.default_rng(seed)
-    folds = list(
-        StratifiedGroupKFold(n_splits=min(n_splits, len(np.unique(groups))), shuffle=True, random_state=seed).split(texts, y, groups)
-    )
+    parts = folds(frame, target, split, n_splits, seed)
     points = []
     for fraction in fractions:
-        predictions = np.empty(len(frame), dtype=object)
+        predictions = np.full(len(frame), None, dtype=object)
         train_sizes = []
-        for train, test in folds:
+        for train, test in parts:
             train_groups = np.unique(groups[train])
             keep = rng.permutation(train_groups)[: max(1, int(round(fraction * len(train_groups))))]
             subset = train[np.isin(groups[train], keep)]
             train_sizes.append(len(subset))
             pipeline = build_pipeline(seed, **params).fit(texts[subset].tolist(), y[subset].tolist())
             predictions[test] = pipeline.predict(texts[test].tolist())
-        metrics = classification_metrics(y.tolist(), predictions.tolist(), labels)
+        tested = np.array([p is not None for p in predictions])
+        metrics = classification_metrics(y[tested].tolist(), predictions[tested].tolist(), labels)
         points.append(
             {
                 "fraction": fraction,

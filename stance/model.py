@@ -80,8 +80,11 @@ class FastModel:
         return self.arrays.predict_proba(target, texts)
 
 
-def build_pipeline(seed: int = 0, **overrides):
-    """The one Pipeline: word + char TF-IDF features and a logistic regression."""
+def build_pipeline(seed: int = 0, classifier: str = "logistic", **overrides):
+    """The one Pipeline: word + char TF-IDF features and a logistic regression.
+
+    ``classifier="svm"`` swaps in a linear SVM on the same features (a baseline).
+    """
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import FeatureUnion, Pipeline
@@ -106,8 +109,13 @@ def build_pipeline(seed: int = 0, **overrides):
         lowercase=True,
         dtype=np.float64,
     )
-    classifier = LogisticRegression(C=params["C"], class_weight=params["class_weight"], max_iter=3000, random_state=seed)
-    return Pipeline([("features", FeatureUnion([("words", words), ("chars", chars)])), ("classifier", classifier)])
+    if classifier == "svm":
+        from sklearn.svm import LinearSVC
+
+        model = LinearSVC(C=params["C"] / 10, class_weight=params["class_weight"], random_state=seed)
+    else:
+        model = LogisticRegression(C=params["C"], class_weight=params["class_weight"], max_iter=3000, random_state=seed)
+    return Pipeline([("features", FeatureUnion([("words", words), ("chars", chars)])), ("classifier", model)])
 
 
 def require_two_labels(frame: pd.DataFrame, target: str) -> None:

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+UNCERTAIN = "uncertain"
 
-def predict_rows(model, texts: Sequence[str]) -> list[dict]:
+
+def predict_rows(model, texts: Sequence[str], min_confidence: float = 0.0, explain: int = 0) -> list[dict]:
     """One dict per text: for each target, the label and ``<target>_p_<label>`` per label.
 
     ``model`` is a :class:`stance.model.Model` or :class:`stance.model.FastModel`.
     Empty or whitespace-only texts get empty labels and probabilities rather than
-    a guess.
+    a guess. Below ``min_confidence`` the label is ``uncertain`` (the
+    probabilities stay). With ``explain`` > 0, ``<target>_explain`` lists that many
+    n-grams that pushed the text toward its label and away from the runner-up.
     """
     texts = [str(t) for t in texts]
     usable = [i for i, t in enumerate(texts) if t.strip()]
@@ -22,10 +26,25 @@ def predict_rows(model, texts: Sequence[str]) -> list[dict]:
             row[target] = ""
             row.update({f"{target}_p_{label}": None for label in labels})
         for i, p in zip(usable, proba, strict=True):
-            best = max(range(len(labels)), key=lambda j: p[j])
-            rows[i][target] = labels[best]
+            order = sorted(range(len(labels)), key=lambda j: -p[j])
+            rows[i][target] = labels[order[0]] if p[order[0]] >= min_confidence else UNCERTAIN
             rows[i].update({f"{target}_p_{label}": float(p[j]) for j, label in enumerate(labels)})
+            if explain:
+                pushes = _arrays(model).explain(target, texts[i], order[0], order[1], explain)
+                rows[i][f"{target}_explain"] = [
+                    {"ngram": term, "weight": round(weight, 4), "toward": labels[order[0]], "away_from": labels[order[1]]}
+                    for term, weight in pushes
+                ]
     return rows
+
+
+def _arrays(model):
+    """The arrays form of any model (explanations read coefficients and vocabulary)."""
+    if not hasattr(model, "_explain_arrays"):
+        from stance.arrays import ArrayModel
+
+        model._explain_arrays = model.arrays if hasattr(model, "arrays") else ArrayModel.from_pipelines(model.pipelines)
+    return model._explain_arrays
 
 
 def predict_texts(model, texts: Sequence[str]):

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from stance.evaluate import classification_metrics, evaluate_target, split_groups
 from stance.labels import load_labels
@@ -34,3 +35,23 @@ def test_model_beats_majority_baseline(sample_labels):
     result = evaluate_target(frame, "stance", "group", n_splits=3, seed=0)
     assert result.model["macro_f1"] > result.baseline["macro_f1"] + 0.2
     assert sum(sum(row) for row in result.model["confusion"]) == len(frame)
+
+
+def test_baselines_calibration_and_date_split(sample_labels):
+    frame = load_labels([sample_labels])
+    frame["date"] = pd.date_range("2020-01-01", periods=len(frame), freq="D").strftime("%Y-%m-%d")
+    result = evaluate_target(frame, "stance", "date", seed=0)
+    assert result.n_rows == pytest.approx(len(frame) * 0.2, abs=3)
+    assert set(result.baselines) == {"majority", "lexicon", "linear SVM"}
+    assert 0 <= result.calibration["ece"] <= 1 and 0 <= result.calibration["brier"] <= 2
+    assert "latest 20%" in result.split_text
+
+
+def test_calibration_of_a_perfect_and_a_wrong_forecaster():
+    from stance.evaluate import calibration_metrics
+
+    y = np.array(["a", "b"], dtype=object)
+    perfect = calibration_metrics(y, np.array([[1.0, 0.0], [0.0, 1.0]]), ["a", "b"])
+    assert perfect["brier"] == 0 and perfect["ece"] == 0
+    wrong = calibration_metrics(y, np.array([[0.0, 1.0], [1.0, 0.0]]), ["a", "b"])
+    assert wrong["brier"] == 2 and wrong["ece"] == 1

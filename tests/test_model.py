@@ -6,7 +6,7 @@ import pytest
 
 from stance.labels import load_labels
 from stance.model import CARD_FILE, MODEL_FILE, ModelError, fit_target, load_model
-from stance.predict import predict_texts
+from stance.predict import predict_rows, predict_texts
 
 
 def test_saved_model_loads_and_predicts(trained_model_dir):
@@ -70,3 +70,31 @@ def test_export_shares_a_model_without_pickle(trained_model_dir, tmp_path):
     assert (shared.predict_proba("stance", texts) == original.predict_proba("stance", texts)).all()
     with pytest.raises(ModelError, match="no model.joblib"):
         load_model(out)
+
+
+def test_explanations_add_up_to_the_log_odds(trained_model_dir):
+    import math
+
+    from stance.model import load_predictor
+
+    model = load_predictor(trained_model_dir)
+    text = "We strongly condemn the launch and urge restraint."
+    [row] = predict_rows(model, [text], explain=100000)
+    labels = model.labels("stance")
+    p = model.predict_proba("stance", [text])[0]
+    first, second = sorted(range(len(labels)), key=lambda j: -p[j])[:2]
+    arrays = model.arrays.targets_arrays["stance"]
+    assert row["stance_explain"][0]["toward"] == labels[first] and row["stance_explain"][0]["away_from"] == labels[second]
+    # explain() lists the positive pushes; the negative ones are the reverse comparison's.
+    toward = sum(w for _, w in arrays.explain(text, first, second, top=10**6))
+    away = sum(w for _, w in arrays.explain(text, second, first, top=10**6))
+    gap = arrays.intercept[first] - arrays.intercept[second]
+    assert math.isclose(toward - away + gap, math.log(p[first] / p[second]), rel_tol=1e-9, abs_tol=1e-9)
+
+
+def test_low_confidence_abstains(trained_model_dir):
+    from stance.model import load_predictor
+
+    model = load_predictor(trained_model_dir)
+    [row] = predict_rows(model, ["Hello."], min_confidence=0.999)
+    assert row["stance"] == "uncertain" and row["stance_p_neutral"] is not None

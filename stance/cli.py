@@ -390,6 +390,98 @@ def predict(texts, input_path, text_column, model_dir, trust, min_confidence, ex
                         click.echo(f"  {push['weight']:+.3f}  {push['ngram']}")
 
 
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--out", "-o", required=True, type=click.Path(file_okay=False), help="Report folder to write.")
+@click.option("--by", type=click.Choice(["year", "month"]), default="year", show_default=True, help="Period of the time charts.")
+@click.option("--match", help="Keep only documents whose text matches this regular expression (e.g. 'Korea|DPRK|Pyongyang').")
+@click.option("--model", "-m", "model_dir", type=click.Path(file_okay=False), help="Model folder [default: the shipped model].")
+@click.option(
+    "--min-confidence",
+    type=click.FloatRange(0, 1),
+    default=0.0,
+    show_default=True,
+    help="Below this probability a statement counts as 'uncertain'.",
+)
+@click.option("--text-field", help="JSON/JSONL field holding the text (default: auto-detect).")
+@click.option("--no-questions/--questions", default=True, show_default=True, help="Leave out reporters' questions.")
+@click.option(
+    "--side",
+    "sides",
+    multiple=True,
+    metavar="TEXT=SIDE",
+    help="Side for statements of inputs whose path contains TEXT when the text names none (repeatable), e.g. obama_wh=US.",
+)
+@click.option("--title", default="Stance report", show_default=True)
+@click.option("--force", is_flag=True, help="Replace --out if it exists.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@user_errors
+def report(inputs, out, by, match, model_dir, min_confidence, text_field, no_questions, sides, title, force, quiet):
+    """Extract, classify and aggregate statements by speaker side, speaker and period.
+
+    Writes OUT/predictions.csv (one row per statement, traceable to its source),
+    OUT/aggregates.csv (counts and shares per label and cell, with examples) and
+    OUT/report.html (charts and tables; opens offline).
+
+    \b
+    Example:
+      stance report briefings.jsonl kcna.jsonl --match "Korea|DPRK" --by year --out report/
+    """
+    import re
+
+    from stance.extract import extract_statements
+    from stance.model import DEFAULT_MODEL_DIR, load_predictor
+    from stance.predict import predict_rows
+    from stance.report import write_report
+    from stance.sources import FieldMap, read_documents
+
+    if Path(out).exists() and not force:
+        raise click.ClickException(f"{out} exists; pass --force to replace it or choose another --out.")
+    try:
+        pattern = re.compile(match, re.IGNORECASE) if match else None
+    except re.error as exc:
+        raise click.BadParameter(f"not a regular expression: {exc}", param_hint="--match") from exc
+    side_of_input = []
+    for item in sides:
+        text, sep, side = item.partition("=")
+        if not sep or not text or not side:
+            raise click.BadParameter(f"{item!r} is not TEXT=SIDE (e.g. obama_wh=US)", param_hint="--side")
+        side_of_input.append((text, side))
+    model = load_predictor(model_dir or DEFAULT_MODEL_DIR)
+    stdin_text = sys.stdin.read() if "-" in inputs else None
+    documents = read_documents(inputs, FieldMap(text=text_field), stdin_text=stdin_text)
+    if pattern:
+        documents = (d for d in documents if pattern.search(d.text) or pattern.search(d.title or ""))
+    rows = []
+    show = not quiet and sys.stderr.isatty()
+    with click.progressbar(documents, label="Extracting and classifying", file=sys.stderr if show else io.StringIO(), show_pos=True) as bar:
+        batch: list[dict] = []
+        for document in bar:
+            for statement in extract_statements([document]):
+                if no_questions and statement.kind == "question":
+                    continue
+                row = statement.as_row()
+                if not row["speaker_side"]:
+                    row["speaker_side"] = next((side for text, side in side_of_input if text in row["source"]), None)
+                batch.append(row)
+            if len(batch) >= 2000:
+                rows.extend(_classified(model, batch, min_confidence, predict_rows))
+                batch = []
+        rows.extend(_classified(model, batch, min_confidence, predict_rows))
+    if not rows:
+        raise click.ClickException("no statements found in the inputs (check --match and --text-field).")
+    labels = {t: model.labels(t) + (["uncertain"] if min_confidence else []) for t in model.targets}
+    write_report(out, rows, labels, by, title, force=True)
+    click.echo(f"Wrote {len(rows):,} statements to {out}/predictions.csv, aggregates.csv and report.html")
+
+
+def _classified(model, rows: list[dict], min_confidence: float, predict_rows) -> list[dict]:
+    if not rows:
+        return []
+    predictions = predict_rows(model, [r["text"] for r in rows], min_confidence)
+    return [{**row, **prediction} for row, prediction in zip(rows, predictions, strict=True)]
+
+
 @cli.command("export")
 @click.argument("model_dir", type=click.Path(file_okay=False))
 @click.option("--out", "-o", required=True, type=click.Path(file_okay=False), help="Folder to write.")

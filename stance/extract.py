@@ -145,7 +145,9 @@ def _sentence_statements(
 ) -> Iterator[Statement]:
     text = document.text
     resolved = resolve_turn_speaker(speaker, document) if speaker and kind != "question" else None
-    side = infer_side(speaker, resolved, document.title, document.url, document.source) if kind != "question" else None
+    # The speaker's own words first, then where the document was published, then its title
+    # (a title often names the guest: "Remarks by President Biden and President Yoon").
+    side = infer_side(speaker, resolved, document.url, document.source, document.title) if kind != "question" else None
     for para_start, para_end in paragraph_spans(text, start, end, wrapped):
         for s, e in sentence_spans(text, para_start, para_end):
             if _STAGE_DIRECTION.match(text[s:e]) or text[s:e] == speaker:

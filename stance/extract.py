@@ -25,8 +25,6 @@ from stance.sides import infer_side
 from stance.sources import Document
 from stance.statement import Statement
 
-MODES = ("auto", "quotes", "sentences", "transcript")
-
 # A transcript turn opens a line with a speaker label: "MR. KIRBY:", "THE PRESIDENT:",
 # "SENIOR ADMINISTRATION OFFICIAL:", "Mr Desmond Choo:", or a reporter's "Q" / "Q:".
 _TURN = re.compile(
@@ -152,20 +150,7 @@ def _sentence_statements(
         for s, e in sentence_spans(text, para_start, para_end):
             if _STAGE_DIRECTION.match(text[s:e]) or text[s:e] == speaker:
                 continue
-            yield Statement(
-                text=text[s:e],
-                speaker=speaker,
-                speaker_resolved=resolved,
-                speaker_side=side,
-                cue=cue,
-                kind=kind,
-                source=document.source,
-                record=document.record,
-                start=s,
-                end=e,
-                fragments=((s, e),),
-                date=document.date,
-            )
+            yield Statement.from_fragments(document, ((s, e),), speaker=speaker, resolved=resolved, side=side, cue=cue, kind=kind)
 
 
 _HONORIFIC = re.compile(r"^(?:MR|MS|MRS|DR|GEN|ADM|AMB|SEN|SECRETARY|AMBASSADOR|GENERAL|ADMIRAL)\.?\s+", re.I)

@@ -6,7 +6,7 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -70,9 +70,3 @@ def atomic_folder(target: str | Path, force: bool = False) -> Iterator[Path]:
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
-
-
-def write_with(target: str | Path, writer: Callable[[Path], None], force: bool = True) -> None:
-    """Call ``writer(tmp_path)`` and move the result to ``target`` atomically."""
-    with atomic_path(target, force) as tmp:
-        writer(tmp)

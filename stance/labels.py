@@ -25,7 +25,6 @@ DEFAULT_LABELS = {
     "stance": ("condemning", "downplaying", "open_to_dialogue", "reassuring", "threatening", "neutral"),
     "tone": ("hostile", "firm", "neutral", "conciliatory"),
 }
-REQUIRED_COLUMNS = ("id", "text")
 # Sub-folders of a label folder that hold working files, not training labels:
 # pools waiting to be labelled, and each reader's separate labels for agreement.
 SKIPPED_FOLDERS = {"work", "agreement"}
@@ -225,8 +224,3 @@ def _problem_text(problems: list[Problem], limit: int = 20) -> str:
     if len(problems) > limit:
         lines.append(f"... and {len(problems) - limit} more (run `stance labels check`).")
     return "\n".join(lines)
-
-
-def labels_in_use(frame: pd.DataFrame, target: str) -> list[str]:
-    """Labels present for ``target``, sorted: training reads whatever the CSVs use."""
-    return sorted(frame[target].unique())

@@ -48,7 +48,6 @@ REPORTING_VERBS = (
     "testified|briefed|informed|reported|reports|saying|adding|noting|telling|calling|"
     "stressing|warning|urging|describing|insisting|found|finds|identified|identifies|documented|documents"
 )
-_CUE = rf"(?:{REPORTING_VERBS})"
 _PRONOUNS = {"he", "she", "they", "we", "it", "i"}
 _CLAUSE_BREAKERS = {
     "that",
@@ -907,17 +906,4 @@ def _sentences_of_quote(
         sentence = " ".join(text[s:e] for s, e in fragments)
         if not _WORD.search(sentence):
             continue
-        yield Statement(
-            text=sentence,
-            speaker=speaker,
-            speaker_resolved=resolved,
-            speaker_side=side,
-            cue=cue,
-            kind=kind,
-            source=document.source,
-            record=document.record,
-            start=fragments[0][0],
-            end=fragments[-1][1],
-            fragments=tuple(fragments),
-            date=document.date,
-        )
+        yield Statement.from_fragments(document, tuple(fragments), speaker=speaker, resolved=resolved, side=side, cue=cue, kind=kind)

@@ -6,7 +6,6 @@ import hashlib
 from dataclasses import asdict, dataclass
 from pathlib import PurePath
 
-KINDS = ("direct", "partial", "question", "turn")
 OUTPUT_COLUMNS = (
     "id",
     "text",
@@ -46,6 +45,34 @@ class Statement:
     end: int
     fragments: tuple[tuple[int, int], ...]
     date: str | None = None
+
+    @classmethod
+    def from_fragments(
+        cls,
+        document,
+        fragments: tuple[tuple[int, int], ...],
+        *,
+        speaker: str | None,
+        resolved: str | None,
+        side: str | None,
+        cue: str | None,
+        kind: str,
+    ) -> Statement:
+        """The statement made of ``document.text``'s ``fragments`` (joined by one space)."""
+        return cls(
+            text=" ".join(document.text[s:e] for s, e in fragments),
+            speaker=speaker,
+            speaker_resolved=resolved,
+            speaker_side=side,
+            cue=cue,
+            kind=kind,
+            source=document.source,
+            record=document.record,
+            start=fragments[0][0],
+            end=fragments[-1][1],
+            fragments=fragments,
+            date=document.date,
+        )
 
     @property
     def id(self) -> str:

@@ -134,6 +134,7 @@ def cli() -> None:
 @click.option("--text-field", help="JSON/JSONL field holding the text (default: auto-detect text, story_text, answer, content, ...).")
 @click.option("--speaker-field", help="JSON/JSONL field holding the speaker (default: auto-detect speaker, spokesperson, ...).")
 @click.option("--date-field", help="JSON/JSONL field holding the date.")
+@click.option("--encoding", default="utf-8", show_default=True, help="Encoding of the input files.")
 @click.option("--min-words", default=3, show_default=True, help="Drop partial quotes shorter than this (scare quotes like “normal”).")
 @click.option("--include-unattributed", is_flag=True, help="Also report quotations with no speaker found.")
 @click.option(
@@ -145,7 +146,20 @@ def cli() -> None:
 @output_options
 @user_errors
 def extract(
-    inputs, gold, mode, text_field, speaker_field, date_field, min_words, include_unattributed, all_quotes, no_questions, fmt, out, force
+    inputs,
+    gold,
+    mode,
+    text_field,
+    speaker_field,
+    date_field,
+    encoding,
+    min_words,
+    include_unattributed,
+    all_quotes,
+    no_questions,
+    fmt,
+    out,
+    force,
 ):
     """Split quoted statements out of articles, transcripts and JSONL corpora.
 
@@ -166,11 +180,11 @@ def extract(
         raise click.UsageError("give at least one file, folder or - (stdin) to extract from")
 
     from stance.extract import ExtractOptions, extract_statements
-    from stance.sources import FieldMap, read_documents
+    from stance.sources import FieldMap, decode_bytes, read_documents
     from stance.statement import OUTPUT_COLUMNS
 
-    stdin_text = sys.stdin.read() if "-" in inputs else None
-    documents = read_documents(inputs, FieldMap(text=text_field, speaker=speaker_field, date=date_field), stdin_text=stdin_text)
+    stdin_text = decode_bytes(sys.stdin.buffer.read(), "-", encoding) if "-" in inputs else None
+    documents = read_documents(inputs, FieldMap(text=text_field, speaker=speaker_field, date=date_field), stdin_text, encoding)
     if all_quotes:
         min_words, include_unattributed = 1, True
     options = ExtractOptions(mode=mode, min_partial_words=min_words, include_unattributed=include_unattributed, include_titles=all_quotes)
@@ -344,11 +358,12 @@ def evaluate(paths, targets, text_column, split_by, folds, seed, learning_curve,
 @click.option(
     "--min-confidence", type=click.FloatRange(0, 1), default=0.0, show_default=True, help="Below this probability the label is 'uncertain'."
 )
+@click.option("--encoding", default="utf-8", show_default=True, help="Encoding of --input.")
 @click.option("--explain", is_flag=True, help="List the n-grams that pushed each statement toward its label and away from the runner-up.")
 @click.option("--top", default=8, show_default=True, help="How many n-grams --explain lists.")
 @output_options
 @user_errors
-def predict(texts, input_path, text_column, model_dir, trust, min_confidence, explain, top, fmt, out, force):
+def predict(texts, input_path, text_column, model_dir, trust, min_confidence, encoding, explain, top, fmt, out, force):
     """Classify statements: stance and tone with the probability of each label.
 
     Statements come from arguments, --input, or standard input (one per line).
@@ -362,7 +377,7 @@ def predict(texts, input_path, text_column, model_dir, trust, min_confidence, ex
     from stance.model import DEFAULT_MODEL_DIR, load_predictor
     from stance.predict import predict_rows
 
-    rows, columns = _prediction_input(texts, input_path, text_column)
+    rows, columns = _prediction_input(texts, input_path, text_column, encoding)
     model = load_predictor(model_dir or DEFAULT_MODEL_DIR, trust=trust)
     predictions = predict_rows(model, [row[text_column] for row in rows], min_confidence, top if explain else 0)
     for row, prediction in zip(rows, predictions, strict=True):
@@ -404,6 +419,7 @@ def predict(texts, input_path, text_column, model_dir, trust, min_confidence, ex
     help="Below this probability a statement counts as 'uncertain'.",
 )
 @click.option("--text-field", help="JSON/JSONL field holding the text (default: auto-detect).")
+@click.option("--encoding", default="utf-8", show_default=True, help="Encoding of the input files.")
 @click.option("--no-questions/--questions", default=True, show_default=True, help="Leave out reporters' questions.")
 @click.option(
     "--side",
@@ -416,7 +432,7 @@ def predict(texts, input_path, text_column, model_dir, trust, min_confidence, ex
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @user_errors
-def report(inputs, out, by, match, model_dir, min_confidence, text_field, no_questions, sides, title, force, quiet):
+def report(inputs, out, by, match, model_dir, min_confidence, text_field, encoding, no_questions, sides, title, force, quiet):
     """Extract, classify and aggregate statements by speaker side, speaker and period.
 
     Writes OUT/predictions.csv (one row per statement, traceable to its source),
@@ -433,7 +449,7 @@ def report(inputs, out, by, match, model_dir, min_confidence, text_field, no_que
     from stance.model import DEFAULT_MODEL_DIR, load_predictor
     from stance.predict import predict_rows
     from stance.report import write_report
-    from stance.sources import FieldMap, read_documents
+    from stance.sources import FieldMap, decode_bytes, read_documents
 
     if Path(out).exists() and not force:
         raise click.ClickException(f"{out} exists; pass --force to replace it or choose another --out.")
@@ -448,8 +464,8 @@ def report(inputs, out, by, match, model_dir, min_confidence, text_field, no_que
             raise click.BadParameter(f"{item!r} is not TEXT=SIDE (e.g. obama_wh=US)", param_hint="--side")
         side_of_input.append((text, side))
     model = load_predictor(model_dir or DEFAULT_MODEL_DIR)
-    stdin_text = sys.stdin.read() if "-" in inputs else None
-    documents = read_documents(inputs, FieldMap(text=text_field), stdin_text=stdin_text)
+    stdin_text = decode_bytes(sys.stdin.buffer.read(), "-", encoding) if "-" in inputs else None
+    documents = read_documents(inputs, FieldMap(text=text_field), stdin_text, encoding)
     if pattern:
         documents = (d for d in documents if pattern.search(d.text) or pattern.search(d.title or ""))
     rows = []
@@ -501,7 +517,7 @@ def export(model_dir, out, force):
     click.echo(f"Exported {model_dir} to {out} (model_arrays.json, model_arrays.npz, model_card.json)")
 
 
-def _prediction_input(texts, input_path, text_column) -> tuple[list[dict], list[str]]:
+def _prediction_input(texts, input_path, text_column, encoding: str = "utf-8") -> tuple[list[dict], list[str]]:
     """Statements to classify as rows (input columns kept) and the input's column names."""
     from stance.sources import InputError, decode_bytes
 
@@ -514,7 +530,7 @@ def _prediction_input(texts, input_path, text_column) -> tuple[list[dict], list[
         if source == "-" and sys.stdin.isatty():
             raise click.UsageError("no statements: give them as arguments, with --input FILE, or on standard input")
         raw = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
-        text = decode_bytes(raw, source)
+        text = decode_bytes(raw, source, encoding)
         header = next(csv.reader([text.split("\n", 1)[0]]), [])
         if source.lower().endswith(".csv") or (source == "-" and text_column in header and len(header) > 1):
             csv.field_size_limit(MAX_FIELD_CHARS)

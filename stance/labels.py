@@ -135,7 +135,7 @@ def _structure_problems(frame: pd.DataFrame, targets: tuple[str, ...], text_colu
     for column in required:
         if column not in frame.columns:
             problems.append(Problem(file, None, _missing_column_message(column, list(frame.columns))))
-    return problems
+    return problems[:1] if problems and "delimiter" in problems[0].message else problems
 
 
 def _missing_column_message(column: str, columns: list[str]) -> str:

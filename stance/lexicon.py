@@ -1,5 +1,7 @@
 """A keyword-lexicon baseline built from the codebook's definitions.
 
+Phrases are written with underscores for spaces ("no_threat").
+
 It exists to show what the trained model adds over counting the words the
 codebook names; it is never used to label data.
 """
@@ -10,21 +12,21 @@ import re
 
 STANCE_WORDS = {
     "condemning": "condemn denounce deplore violation violate violates unlawful illegal provocative provocation destabilizing "
-    "reckless aggression aggressive crime criminal urge demand stop must grave concern oppose irresponsible",
-    "downplaying": "routine normal regular no threat not a threat not pose no big deal defensive nothing to do not aimed exaggerate hype "
-    "usual lower end not covered",
+    "reckless aggression aggressive crime criminal urge demand stop must grave_concern oppose irresponsible",
+    "downplaying": "routine normal regular no_threat not_a_threat not_pose no_big_deal defensive nothing_to_do_with not_aimed exaggerate hype "
+    "usual lower_end not_covered",
     "open_to_dialogue": "dialogue talks negotiation negotiations diplomacy diplomatic engage engagement peaceful restraint "
     "de-escalate resume preconditions meet meeting consultation",
     "reassuring": "commitment committed ironclad alliance allies ally partners partnership defend defense deterrence reaffirm "
     "steadfast continue unwavering solidarity support",
-    "threatening": "consequences retaliate retaliation countermeasures punish punishment pay the price strike destroy will face "
+    "threatening": "consequences retaliate retaliation countermeasures punish punishment pay_the_price strike destroy will_face "
     "warn warning resolute response accountable force annihilate",
 }
 TONE_WORDS = {
     "hostile": "puppet puppets gangster gangsters imperialist imperialists traitor traitors lunatic clique stooge hysteria "
     "hysteric warmonger warmongers scum wretched",
-    "firm": "condemn must will not tolerate ironclad resolute firmly strongly demand never violation unacceptable",
-    "conciliatory": "welcome hope friendship friendly cooperation grateful thank appreciate mutual respect partnership peace constructive",
+    "firm": "condemn must will_not_tolerate ironclad resolute firmly strongly demand never violation unacceptable",
+    "conciliatory": "welcome hope friendship friendly cooperation grateful thank appreciate mutual_respect partnership peace constructive",
 }
 _WORD = re.compile(r"[\w'-]+")
 

@@ -55,22 +55,23 @@ class FieldMap:
     id: str | None = None
 
 
-def decode_bytes(data: bytes, source: str) -> str:
-    """Decode input bytes as UTF-8 (BOM tolerated); refuse binary files clearly."""
+def decode_bytes(data: bytes, source: str, encoding: str = "utf-8") -> str:
+    """Decode input bytes (a UTF-8 byte-order mark is dropped); refuse binary files and
+    bytes that are not in ``encoding``, naming the line, rather than guess."""
     if b"\x00" in data[:8192]:
         raise InputError(f"{source}: looks like a binary file (NUL bytes); give a UTF-8 text, JSON or JSONL file.")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
-        return data.decode("utf-8")
+        return data.decode(encoding)
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        text = data.decode("utf-8", errors="replace")
-        if text.count("\ufffd") > max(10, len(text) // 100):
-            raise InputError(
-                f"{source}: line {line} is not UTF-8 text; convert the file to UTF-8 (e.g. iconv -f cp1252 -t utf-8)."
-            ) from exc
-        return text  # a few stray bytes: replaced, offsets stay valid for the decoded text
+        raise InputError(
+            f"{source}, line {line}: not {encoding} text; convert the file (e.g. iconv -f cp1252 -t utf-8) "
+            "or name its encoding with --encoding."
+        ) from exc
+    except LookupError as exc:
+        raise InputError(f"unknown encoding {encoding!r}; use a Python codec name such as utf-8, cp1252 or latin-1.") from exc
 
 
 def iter_paths(paths: Iterable[str]) -> Iterator[Path | None]:
@@ -90,7 +91,9 @@ def iter_paths(paths: Iterable[str]) -> Iterator[Path | None]:
             raise InputError(f"{raw}: no such file or folder.")
 
 
-def read_documents(paths: Iterable[str], fields: FieldMap = FieldMap(), stdin_text: str | None = None) -> Iterator[Document]:
+def read_documents(
+    paths: Iterable[str], fields: FieldMap = FieldMap(), stdin_text: str | None = None, encoding: str = "utf-8"
+) -> Iterator[Document]:
     """Yield documents from files, folders and ``-`` (stdin, given as ``stdin_text``)."""
     for path in iter_paths(paths):
         if path is None:
@@ -98,7 +101,7 @@ def read_documents(paths: Iterable[str], fields: FieldMap = FieldMap(), stdin_te
             continue
         if path.stat().st_size > MAX_DOCUMENT_CHARS * 4:
             raise InputError(f"{path}: file is larger than {MAX_DOCUMENT_CHARS * 4 // 1_000_000} MB; split it first.")
-        text = decode_bytes(path.read_bytes(), str(path))
+        text = decode_bytes(path.read_bytes(), str(path), encoding)
         yield from _documents_from_text(text, _display_path(path), fields, suffix=path.suffix.lower())
 
 

@@ -55,3 +55,11 @@ def test_calibration_of_a_perfect_and_a_wrong_forecaster():
     assert perfect["brier"] == 0 and perfect["ece"] == 0
     wrong = calibration_metrics(y, np.array([[0.0, 1.0], [1.0, 0.0]]), ["a", "b"])
     assert wrong["brier"] == 2 and wrong["ece"] == 1
+
+
+def test_lexicon_baseline_reads_phrases():
+    from stance.lexicon import lexicon_predict
+
+    labels = ["condemning", "downplaying", "neutral", "open_to_dialogue"]
+    texts = ["The drills are routine.", "We condemn the launch.", "A ship sailed.", "It poses no threat to anyone."]
+    assert lexicon_predict(texts, "stance", labels) == ["downplaying", "condemning", "neutral", "downplaying"]

@@ -71,7 +71,7 @@ def test_train_with_one_class_only(run, tmp_path):
     "data, message",
     [
         (b"\x00\x01\x02binary", "binary"),
-        ("caf\xe9 " * 200, "not UTF-8"),
+        ("caf\xe9 " * 200, "not utf-8"),
     ],
 )
 def test_extract_bad_bytes(run, tmp_path, data, message):
@@ -137,3 +137,11 @@ def test_output_exists(run, tmp_path):
     out = write_bytes(tmp_path, "out.csv", b"keep me")
     result = run("extract", DATA / "seeds" / "003_59bafc5653eb4eee.txt", "-o", out)
     assert result.exit_code == 1 and out.read_bytes() == b"keep me"
+
+
+def test_other_encodings_need_naming(run, tmp_path):
+    path = write_bytes(tmp_path, "cp1252.txt", "“We condemn it,” said the minister of Curaçao.".encode("cp1252"))
+    refused = run("extract", path)
+    assert refused.exit_code == 1 and "--encoding" in refused.output
+    accepted = run("extract", path, "--encoding", "cp1252", "--format", "jsonl")
+    assert accepted.exit_code == 0 and json.loads(accepted.output)["speaker"] == "the minister of Curaçao"

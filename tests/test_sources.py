@@ -40,7 +40,7 @@ def test_folder_and_stdin(tmp_path):
 def test_binary_and_non_utf8():
     with pytest.raises(InputError, match="binary"):
         decode_bytes(b"\x00\x01\x02", "f.bin")
-    with pytest.raises(InputError, match="not UTF-8"):
+    with pytest.raises(InputError, match="not utf-8"):
         decode_bytes("é".encode("latin-1") * 50, "f.txt")
     assert decode_bytes(b"\xef\xbb\xbfHello", "bom.txt") == "Hello"
 

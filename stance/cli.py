@@ -271,8 +271,11 @@ def _training_frame(paths, targets, text_column):
 @click.option("--text-column", default="text", show_default=True)
 @click.option("--folds", default=5, show_default=True, help="Cross-validation folds for the card's metrics (0 to skip).")
 @click.option("--split-by", type=click.Choice(SPLIT_CHOICES), default="group", show_default=True, help=SPLIT_HELP)
+@click.option(
+    "--params", "params_path", type=click.Path(exists=True, dir_okay=False), help="Parameters per target from `stance tune --out`."
+)
 @user_errors
-def train(paths, out, force, seed, targets, text_column, folds, split_by):
+def train(paths, out, force, seed, targets, text_column, folds, split_by, params_path):
     """Train one classifier per target from label CSVs and save it with its card.
 
     PATHS are label files or folders (default: labels/).
@@ -285,25 +288,99 @@ def train(paths, out, force, seed, targets, text_column, folds, split_by):
     from stance.model import DEFAULT_MODEL_DIR, DEFAULT_PARAMETERS, Model, fit_target, make_card, save_model
 
     paths, frame = _training_frame(paths, targets, text_column)
+    tuned = _read_params(params_path, targets) if params_path else {}
     out = Path(out) if out else DEFAULT_MODEL_DIR
     if out.exists() and not force:
         raise click.ClickException(f"{out} exists; pass --force to replace it or choose another --out.")
     metrics = {}
     for target in targets:
         if folds:
-            metrics[target] = evaluate_target(frame, target, split_by, folds, seed, baselines=False).summary()
+            metrics[target] = evaluate_target(frame, target, split_by, folds, seed, baselines=False, **tuned.get(target, {})).summary()
             click.echo(
                 f"{target}: cross-validated macro-F1 {metrics[target]['macro_f1']:.3f} "
                 f"(majority baseline {metrics[target]['baseline_macro_f1']:.3f})",
                 err=True,
             )
-    pipelines = {target: fit_target(frame, target, seed) for target in targets}
+    pipelines = {target: fit_target(frame, target, seed, **tuned.get(target, {})) for target in targets}
     command = (
         shlex.join(["stance", *sys.argv[1:]]) if sys.argv[1:2] == ["train"] else f"stance train {shlex.join(map(str, paths))} --seed {seed}"
     )
-    card = make_card(frame, pipelines, seed, [str(p) for p in paths], metrics, DEFAULT_PARAMETERS, command)
+    parameters = (
+        {**DEFAULT_PARAMETERS, "per_target": {t: {**DEFAULT_PARAMETERS, **tuned.get(t, {})} for t in targets}}
+        if tuned
+        else DEFAULT_PARAMETERS
+    )
+    card = make_card(frame, pipelines, seed, [str(p) for p in paths], metrics, parameters, command)
     save_model(out, Model(pipelines, card), force=True)
     click.echo(f"Saved model for {', '.join(targets)} trained on {len(frame)} statements to {out}")
+
+
+def _read_params(path: str, targets) -> dict:
+    """Parameters per target from `stance tune --out`, checked against the known names."""
+    from stance.model import DEFAULT_PARAMETERS
+
+    try:
+        params = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise click.ClickException(f"{path}: not a JSON file of parameters ({exc}); write it with `stance tune --out`.") from exc
+    for target, values in params.items():
+        unknown = set(values) - set(DEFAULT_PARAMETERS) if isinstance(values, dict) else {"(not an object)"}
+        if unknown:
+            raise click.ClickException(
+                f"{path}: {target}: unknown parameters {', '.join(sorted(unknown))}; known: {', '.join(DEFAULT_PARAMETERS)}."
+            )
+    return {t: params.get(t, {}) for t in targets}
+
+
+@cli.command()
+@click.argument("paths", nargs=-1)
+@click.option(
+    "--target", "--label-column", "targets", multiple=True, default=("stance", "tone"), show_default=True, help="Label columns to tune."
+)
+@click.option("--text-column", default="text", show_default=True)
+@click.option("--out", "-o", type=click.Path(dir_okay=False), help="Write the chosen parameters here (JSON) for `stance train --params`.")
+@click.option("--force", is_flag=True, help="Replace --out if it exists.")
+@click.option("--nested/--no-nested", default=True, show_default=True, help="Also measure the tuned model by nested cross-validation.")
+@click.option("--split-by", type=click.Choice(SPLIT_CHOICES), default="group", show_default=True, help=SPLIT_HELP)
+@click.option("--folds", default=5, show_default=True)
+@click.option("--seed", default=0, show_default=True)
+@click.option("--jobs", default=2, show_default=True, help="Processes for the grid search.")
+@user_errors
+def tune(paths, targets, text_column, out, force, nested, split_by, folds, seed, jobs):
+    """Choose C, character n-grams, min_df and class weights on training data only.
+
+    The grid is searched on a validation part of the training groups; with
+    --nested the whole search is repeated inside every outer fold, so the
+    reported macro-F1 never saw its test part.
+
+    \b
+    Example:
+      stance tune labels/ --out params.json && stance train labels/ --params params.json --force
+    """
+    from stance.files import write_text
+    from stance.tune import nested_evaluation, select_parameters
+
+    if out and Path(out).exists() and not force:
+        raise click.ClickException(f"{out} exists; pass --force to replace it or choose another --out.")
+    _, frame = _training_frame(paths, targets, text_column)
+    chosen = {}
+    for target in targets:
+        if nested:
+            result = nested_evaluation(frame, target, split_by, folds, seed, n_jobs=jobs)
+            click.echo(
+                f"{target}: nested cross-validation ({split_by}) macro-F1 tuned {result['tuned']['macro_f1']:.3f}, "
+                f"defaults {result['default']['macro_f1']:.3f}; chosen per fold: {result['chosen_per_fold']}"
+            )
+        params, table = select_parameters(frame, target, seed, n_jobs=jobs)
+        chosen[target] = params
+        click.echo(f"{target}: parameters chosen on all labels: {params}")
+        for row in sorted(table, key=lambda r: -r["validation_macro_f1"])[:5]:
+            click.echo(
+                f"    {row['validation_macro_f1']:.3f}  " + ", ".join(f"{k}={v}" for k, v in row.items() if k != "validation_macro_f1")
+            )
+    if out:
+        write_text(out, json.dumps(chosen, indent=2) + "\n", force=force)
+        click.echo(f"Wrote {out}", err=True)
 
 
 @cli.command()
@@ -317,17 +394,27 @@ def train(paths, out, force, seed, targets, text_column, folds, split_by):
 @click.option("--seed", default=0, show_default=True)
 @click.option("--learning-curve", is_flag=True, help="Also report macro-F1 when training on 25/50/75/100% of each training fold.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--report",
+    "report_dir",
+    type=click.Path(file_okay=False),
+    help="Also write evaluation.md/.html with confusion-matrix and learning-curve pictures here.",
+)
+@click.option("--force", is_flag=True, help="Replace --report if it exists.")
 @user_errors
-def evaluate(paths, targets, text_column, split_by, folds, seed, learning_curve, fmt):
+def evaluate(paths, targets, text_column, split_by, folds, seed, learning_curve, fmt, report_dir, force):
     """Cross-validate the classifier: per-class P/R/F1, macro-F1, confusion matrix, baseline.
 
     \b
     Example:
       stance evaluate labels/ --split-by document --learning-curve
+      stance evaluate labels/ --learning-curve --report evaluation/
     """
     from stance.evaluate import evaluate_target, format_evaluation, format_learning_curve
     from stance.evaluate import learning_curve as compute_curve
 
+    if report_dir and Path(report_dir).exists() and not force:
+        raise click.ClickException(f"{report_dir} exists; pass --force to replace it or choose another --report.")
     _, frame = _training_frame(paths, targets, text_column)
     results = [evaluate_target(frame, target, split_by, folds, seed) for target in targets]
     curves = {t: compute_curve(frame, t, split=split_by, n_splits=folds, seed=seed) for t in targets} if learning_curve else {}
@@ -338,6 +425,11 @@ def evaluate(paths, targets, text_column, split_by, folds, seed, learning_curve,
         click.echo(json.dumps(payload, indent=2))
     else:
         click.echo("\n\n".join([format_evaluation(r) for r in results] + [format_learning_curve(t, p) for t, p in curves.items()]))
+    if report_dir:
+        from stance.evaluation_report import write_evaluation_report
+
+        write_evaluation_report(report_dir, results, curves, force=True)
+        click.echo(f"Wrote {report_dir}/evaluation.md and evaluation.html", err=True)
 
 
 # --- predict -------------------------------------------------------------------

@@ -173,7 +173,7 @@ def make_card(frame: pd.DataFrame, pipelines: dict, seed: int, sources: list[str
         "targets": {t: {"labels": [str(c) for c in p.classes_]} for t, p in pipelines.items()},
         "data": {"files": sources, "rows": int(len(frame)), "sha256": data_hash(frame, list(pipelines))},
         "seed": seed,
-        "parameters": {k: list(v) if isinstance(v, tuple) else v for k, v in parameters.items()},
+        "parameters": json.loads(json.dumps(parameters)),
         "versions": library_versions(),
         "metrics": metrics,
     }

@@ -113,3 +113,28 @@ def test_predict_errors(runner, trained_model_dir, tmp_path):
     assert wrong.exit_code == 1 and "no column 'text'" in wrong.output
     empty = runner.invoke(cli, ["predict", "  ", "--model", str(trained_model_dir)])
     assert empty.exit_code == 1 and "empty" in empty.output
+
+
+def test_evaluate_report_and_tune(runner, sample_labels, tmp_path):
+    report = tmp_path / "evaluation"
+    result = runner.invoke(
+        cli, ["evaluate", str(sample_labels), "--folds", "2", "--target", "stance", "--learning-curve", "--report", str(report)]
+    )
+    assert result.exit_code == 0, result.output
+    assert {p.name for p in report.iterdir()} == {"evaluation.md", "evaluation.html", "confusion_stance.svg", "learning_curve_stance.svg"}
+    assert "![confusion matrix](confusion_stance.svg)" in (report / "evaluation.md").read_text()
+    params = tmp_path / "params.json"
+    result = runner.invoke(cli, ["tune", str(sample_labels), "--target", "stance", "--no-nested", "--jobs", "1", "--out", str(params)])
+    assert result.exit_code == 0, result.output
+    chosen = json.loads(params.read_text())["stance"]
+    model = tmp_path / "tuned"
+    result = runner.invoke(
+        cli, ["train", str(sample_labels), "--target", "stance", "--params", str(params), "--out", str(model), "--folds", "0"]
+    )
+    assert result.exit_code == 0, result.output
+    card = json.loads((model / "model_card.json").read_text())
+    assert card["parameters"]["per_target"]["stance"]["C"] == chosen["C"]
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"stance": {"gamma": 1}}')
+    result = runner.invoke(cli, ["train", str(sample_labels), "--params", str(bad), "--out", str(tmp_path / "x")])
+    assert result.exit_code == 1 and "unknown parameters gamma" in result.output

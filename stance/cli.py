@@ -401,8 +401,11 @@ def tune(paths, targets, text_column, out, force, nested, split_by, folds, seed,
     help="Also write evaluation.md/.html with confusion-matrix and learning-curve pictures here.",
 )
 @click.option("--force", is_flag=True, help="Replace --report if it exists.")
+@click.option(
+    "--params", "params_path", type=click.Path(exists=True, dir_okay=False), help="Parameters per target from `stance tune --out`."
+)
 @user_errors
-def evaluate(paths, targets, text_column, split_by, folds, seed, learning_curve, fmt, report_dir, force):
+def evaluate(paths, targets, text_column, split_by, folds, seed, learning_curve, fmt, report_dir, force, params_path):
     """Cross-validate the classifier: per-class P/R/F1, macro-F1, confusion matrix, baseline.
 
     \b
@@ -416,8 +419,13 @@ def evaluate(paths, targets, text_column, split_by, folds, seed, learning_curve,
     if report_dir and Path(report_dir).exists() and not force:
         raise click.ClickException(f"{report_dir} exists; pass --force to replace it or choose another --report.")
     _, frame = _training_frame(paths, targets, text_column)
-    results = [evaluate_target(frame, target, split_by, folds, seed) for target in targets]
-    curves = {t: compute_curve(frame, t, split=split_by, n_splits=folds, seed=seed) for t in targets} if learning_curve else {}
+    tuned = _read_params(params_path, targets) if params_path else {}
+    results = [evaluate_target(frame, target, split_by, folds, seed, **tuned.get(target, {})) for target in targets]
+    curves = (
+        {t: compute_curve(frame, t, split=split_by, n_splits=folds, seed=seed, **tuned.get(t, {})) for t in targets}
+        if learning_curve
+        else {}
+    )
     if fmt == "json":
         payload = {r.target: {**r.summary(), "confusion": r.model["confusion"], "labels": r.labels} for r in results}
         for target, points in curves.items():

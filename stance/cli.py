@@ -6,6 +6,7 @@ import csv
 import functools
 import io
 import json
+import os
 import shlex
 import sys
 import warnings
@@ -244,6 +245,62 @@ def labels_agreement(first, second, targets):
         click.echo(f"{target}: {result.n} shared rows, agreement {result.observed:.3f}, Cohen's kappa {result.kappa:.3f}")
 
 
+@labels.command("audit")
+@click.argument("paths", nargs=-1)
+@click.option("--target", "targets", multiple=True, default=("stance", "tone"), show_default=True)
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 1),
+    default=0.8,
+    show_default=True,
+    help="List rows the model contradicts with at least this probability.",
+)
+@click.option("--folds", default=5, show_default=True)
+@click.option("--seed", default=0, show_default=True)
+@output_options
+@user_errors
+def labels_audit(paths, targets, threshold, folds, seed, fmt, out, force):
+    """Find likely label errors: rows an out-of-fold model confidently disagrees with.
+
+    Write them to a CSV, fill in `decision` (keep or change, and `new_label`),
+    then record the decisions with `stance labels apply-audit`.
+
+    \b
+    Example:
+      stance labels audit labels/ --format csv -o audit.csv
+      stance labels apply-audit audit.csv
+    """
+    import pandas as pd
+
+    from stance.active import AUDIT_COLUMNS, audit
+
+    _, frame = _training_frame(paths, targets, "text")
+    found = pd.concat([audit(frame, t, threshold, "group", folds, seed) for t in targets], ignore_index=True)
+    columns = ["target", "label", "predicted", "confidence", "id", "text"] if fmt == "table" else AUDIT_COLUMNS
+    emit(found.to_dict(orient="records"), columns, fmt, out, force)
+    click.echo(f"{len(found)} rows to review (threshold {threshold}).", err=True)
+
+
+@labels.command("apply-audit")
+@click.argument("audit_file", type=click.Path(exists=True, dir_okay=False))
+@user_errors
+def labels_apply_audit(audit_file):
+    """Record review decisions from an audit CSV in the label files.
+
+    decision=keep marks the row reviewed; decision=change sets new_label (or the
+    predicted label). The `reviewed` column says `audit:keep` or `audit:change`.
+
+    \b
+    Example:
+      stance labels apply-audit audit.csv
+    """
+    from stance.active import apply_audit
+    from stance.labels import DEFAULT_LABELS
+
+    counts = apply_audit(audit_file, DEFAULT_LABELS)
+    click.echo(f"{counts['keep']} kept, {counts['change']} changed.")
+
+
 # --- train / evaluate ----------------------------------------------------------
 
 
@@ -313,6 +370,104 @@ def train(paths, out, force, seed, targets, text_column, folds, split_by, params
     card = make_card(frame, pipelines, seed, [str(p) for p in paths], metrics, parameters, command)
     save_model(out, Model(pipelines, card), force=True)
     click.echo(f"Saved model for {', '.join(targets)} trained on {len(frame)} statements to {out}")
+
+
+def _read_pool(path: str, text_column: str) -> list[dict]:
+    """Statements to label: a CSV with a text column, or JSON lines from `stance extract`."""
+    from stance.errors import InputError
+    from stance.sources import decode_bytes
+
+    raw = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+    text = decode_bytes(raw, path)
+    if path.lower().endswith((".jsonl", ".ndjson")):
+        rows = []
+        for line_no, line in enumerate(text.splitlines(), 1):
+            if line.strip():
+                try:
+                    rows.append({k: "" if v is None else str(v) for k, v in json.loads(line).items()})
+                except (json.JSONDecodeError, AttributeError) as exc:
+                    raise InputError(f"{path}: line {line_no}: not a JSON object ({exc}).") from exc
+    else:
+        csv.field_size_limit(MAX_FIELD_CHARS)
+        rows = list(csv.DictReader(io.StringIO(text)))
+    if rows and text_column not in rows[0]:
+        raise InputError(f"{path}: no column {text_column!r}; columns are: {', '.join(rows[0])}. Choose one with --text-column.")
+    for row in rows:
+        row["text"] = row.get(text_column) or ""
+    return rows
+
+
+@cli.command()
+@click.argument("pool", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@click.option("--out", "-o", required=True, type=click.Path(dir_okay=False), help="Label file to append decisions to (created if missing).")
+@click.option(
+    "--labels",
+    "labels_dir",
+    default=str(DEFAULT_LABEL_DIR),
+    show_default=True,
+    help="Statements labelled anywhere here are not shown again.",
+)
+@click.option(
+    "--model", "-m", "model_dir", type=click.Path(file_okay=False), help="Model whose suggestions are shown [default: the shipped model]."
+)
+@click.option("--annotator", default=lambda: os.environ.get("USER") or "annotator", help="Your name, recorded in labelled_by.")
+@click.option("--text-column", default="text", show_default=True)
+@user_errors
+def label(pool, out, labels_dir, model_dir, annotator, text_column):
+    """Label statements one at a time in the terminal; every decision is saved at once.
+
+    Shows each statement with its speaker, source and the sentence before it, and
+    the model's suggestion. One key per label, Enter accepts the suggestion,
+    s skips, u undoes, q quits. Run it again to resume.
+
+    \b
+    Example:
+      stance suggest pool.csv -n 50 -o next.csv && stance label next.csv --out labels/new.csv
+    """
+    from stance.active import already_labelled
+    from stance.labeller import run_session
+    from stance.model import DEFAULT_MODEL_DIR, load_predictor
+
+    model = load_predictor(model_dir or DEFAULT_MODEL_DIR)
+    rows = _read_pool(pool, text_column)
+    seen_ids, seen_texts = already_labelled([labels_dir, out])
+    counts = run_session(rows, model, Path(out), seen_ids, seen_texts, annotator, click.getchar, click.echo)
+    click.echo(f"\n{counts['labelled']} labelled, {counts['skipped']} skipped, {counts['remaining']} left; saved in {out}")
+
+
+@cli.command()
+@click.argument("pool", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@click.option("-n", "count", default=50, show_default=True, help="How many statements to propose.")
+@click.option("--labels", "labels_dir", default=str(DEFAULT_LABEL_DIR), show_default=True, help="Statements labelled here are left out.")
+@click.option("--model", "-m", "model_dir", type=click.Path(file_okay=False), help="Model folder [default: the shipped model].")
+@click.option("--text-column", default="text", show_default=True)
+@output_options
+@user_errors
+def suggest(pool, count, labels_dir, model_dir, text_column, fmt, out, force):
+    """Propose the statements to label next: the model's most uncertain, without near-duplicates.
+
+    \b
+    Example:
+      stance extract briefings.jsonl --format csv -o pool.csv
+      stance suggest pool.csv -n 50 --format csv -o next.csv
+    """
+    import pandas as pd
+
+    from stance.active import already_labelled
+    from stance.active import suggest as rank
+    from stance.labeller import statement_id
+    from stance.model import DEFAULT_MODEL_DIR, load_predictor
+
+    model = load_predictor(model_dir or DEFAULT_MODEL_DIR)
+    rows = _read_pool(pool, text_column)
+    for row in rows:
+        row["id"] = statement_id(row)
+    frame = pd.DataFrame(rows) if rows else pd.DataFrame(columns=["id", "text"])
+    seen_ids, seen_texts = already_labelled([labels_dir])
+    chosen = rank(frame, model, count, seen_ids, seen_texts)
+    records = chosen.to_dict(orient="records")
+    columns = ["id", "uncertainty", "text"] if fmt == "table" else list(chosen.columns)
+    emit(records, columns, fmt, out, force)
 
 
 def _read_params(path: str, targets) -> dict:

@@ -1,0 +1,96 @@
+"""The interactive labeller, driven by scripted key presses: decisions, undo, quit, resume, crash."""
+
+import csv
+
+import pytest
+from click.testing import CliRunner
+
+from stance.cli import cli
+from stance.labeller import key_map
+
+POOL = [
+    ("p1", "We condemn the launch in the strongest terms."),
+    ("p2", "The drills are routine and purely defensive."),
+    ("p3", "We remain open to talks without preconditions."),
+    ("p4", "Our commitment to our allies is ironclad."),
+    ("p5", "The meeting will take place on Tuesday."),
+]
+
+
+@pytest.fixture
+def setup(tmp_path, trained_model_dir):
+    pool = tmp_path / "pool.csv"
+    with open(pool, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "text", "speaker", "source"])
+        writer.writerows([i, t, "Ned Price", "test"] for i, t in POOL)
+    labels = tmp_path / "labels"
+    labels.mkdir()
+    out = labels / "new.csv"
+
+    def run(keys: str):
+        args = ["label", str(pool), "--out", str(out), "--labels", str(labels), "--model", str(trained_model_dir), "--annotator", "tester"]
+        return CliRunner().invoke(cli, args, input=keys)
+
+    def rows():
+        return list(csv.DictReader(open(out, encoding="utf-8"))) if out.exists() else []
+
+    return run, rows
+
+
+def test_key_map_avoids_reserved_keys():
+    assert key_map(["condemning", "downplaying", "open_to_dialogue", "reassuring", "threatening", "neutral"]) == {
+        "c": "condemning",
+        "d": "downplaying",
+        "o": "open_to_dialogue",
+        "r": "reassuring",
+        "t": "threatening",
+        "n": "neutral",
+    }
+    assert "s" not in key_map(["skip", "stop"]) and "q" not in key_map(["quit"])
+
+
+def test_label_undo_quit_and_resume(setup):
+    run, rows = setup
+    # p1: condemning/firm; p2: skip; p3: open/conciliatory; undo p3; p3 again: open/neutral; quit
+    result = run("cf" + "s" + "oc" + "u" + "on" + "q")
+    assert result.exit_code == 0, result.output
+    assert [(r["id"], r["stance"], r["tone"]) for r in rows()] == [("p1", "condemning", "firm"), ("p3", "open_to_dialogue", "neutral")]
+    assert all(r["labelled_by"] == "tester:read" for r in rows())
+    assert "We condemn the launch" in result.output and "model stance:" in result.output
+    # resume: p1 and p3 are not shown again; p2 (skipped) is; Enter accepts the suggestions
+    result = run("\r\r" + "q")
+    assert result.exit_code == 0, result.output
+    assert [r["id"] for r in rows()] == ["p1", "p3", "p2"]
+    assert rows()[-1]["notes"] == "accepted the model's suggestion"
+    assert "We condemn the launch" not in result.output
+
+
+def test_crash_in_the_middle_loses_nothing(setup, monkeypatch):
+    import stance.labeller
+
+    run, rows = setup
+    original = stance.labeller.LabelFile.append
+    calls = {"n": 0}
+
+    def append_then_crash(self, record):
+        original(self, record)
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt  # the terminal dies after the second decision is written
+
+    monkeypatch.setattr(stance.labeller.LabelFile, "append", append_then_crash)
+    run("cf" + "dn" + "oc")
+    assert [r["id"] for r in rows()] == ["p1", "p2"]
+    monkeypatch.setattr(stance.labeller.LabelFile, "append", original)
+    result = run("rf" + "q")
+    assert result.exit_code == 0
+    assert [r["id"] for r in rows()] == ["p1", "p2", "p3"]
+
+
+def test_statements_labelled_elsewhere_are_not_shown(setup, tmp_path):
+    run, rows = setup
+    with open(tmp_path / "labels" / "old.csv", "w", encoding="utf-8") as handle:
+        handle.write("id,text,stance,tone\nx9,We condemn the launch in the strongest terms.,condemning,firm\n")
+    result = run("q")
+    assert "We condemn the launch" not in result.output and "1 of 4" in result.output

@@ -119,15 +119,20 @@ class TargetArrays:
         return [(term, weight) for term, weight in ranked[:top] if weight > 0]
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
-        decision = np.empty((len(texts), self.coef.shape[0]))
-        for row, text in enumerate(texts):
-            total = self.intercept.copy()
-            for features, offset in zip(self.feature_sets, self.offsets, strict=True):
-                columns, values = features.transform_one(text)
-                if len(columns):
-                    total += self.coef[:, columns + offset] @ values
-            decision[row] = total
-        return _probabilities(decision)
+        return _probabilities(np.array([self.decision({}, text) for text in texts]).reshape(len(texts), -1))
+
+    def decision(self, transformed: dict[int, tuple[np.ndarray, np.ndarray]], text: str) -> np.ndarray:
+        """Decision values for one text; ``transformed`` caches each feature set's vector
+        (by ``id``), so targets sharing a vectorizer transform the text once."""
+        total = self.intercept.copy()
+        for features, offset in zip(self.feature_sets, self.offsets, strict=True):
+            key = id(features)
+            if key not in transformed:
+                transformed[key] = features.transform_one(text)
+            columns, values = transformed[key]
+            if len(columns):
+                total += self.coef[:, columns + offset] @ values
+        return total
 
 
 def _probabilities(decision: np.ndarray) -> np.ndarray:
@@ -158,6 +163,15 @@ class ArrayModel:
 
     def explain(self, target: str, text: str, chosen: int, runner_up: int, top: int = 8) -> list[tuple[str, float]]:
         return self.targets_arrays[target].explain(text, chosen, runner_up, top)
+
+    def predict_all(self, texts: list[str]) -> dict[str, np.ndarray]:
+        """Probabilities for every target, transforming each text once per shared vectorizer."""
+        decisions = {name: np.empty((len(texts), t.coef.shape[0])) for name, t in self.targets_arrays.items()}
+        for row, text in enumerate(texts):
+            transformed: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+            for name, target in self.targets_arrays.items():
+                decisions[name][row] = target.decision(transformed, text)
+        return {name: _probabilities(decision) for name, decision in decisions.items()}
 
     @classmethod
     def from_pipelines(cls, pipelines: dict) -> ArrayModel:

@@ -79,6 +79,9 @@ class FastModel:
     def predict_proba(self, target: str, texts: list[str]) -> np.ndarray:
         return self.arrays.predict_proba(target, texts)
 
+    def predict_all(self, texts: list[str]) -> dict[str, np.ndarray]:
+        return self.arrays.predict_all(texts)
+
 
 def build_pipeline(seed: int = 0, classifier: str = "logistic", **overrides):
     """The one Pipeline: word + char TF-IDF features and a logistic regression.

@@ -19,9 +19,14 @@ def predict_rows(model, texts: Sequence[str], min_confidence: float = 0.0, expla
     texts = [str(t) for t in texts]
     usable = [i for i, t in enumerate(texts) if t.strip()]
     rows: list[dict] = [{} for _ in texts]
+    batch = [texts[i] for i in usable]
+    shared = model.predict_all(batch) if usable and hasattr(model, "predict_all") else None
     for target in model.targets:
         labels = model.labels(target)
-        proba = model.predict_proba(target, [texts[i] for i in usable]) if usable else []
+        if not usable:
+            proba = []
+        else:
+            proba = shared[target] if shared is not None else model.predict_proba(target, batch)
         for row in rows:
             row[target] = ""
             row.update({f"{target}_p_{label}": None for label in labels})

@@ -66,6 +66,34 @@ def prediction_throughput(n: int) -> tuple[float, float]:
     return n / (middle - start), n / (end - middle)
 
 
+def bulk_prediction(n: int, jobs: int) -> tuple[float, float | None]:
+    """Statements/s and peak memory (MB, of the predict process, from GNU time) of
+    `stance predict --input` on n rows."""
+    import csv
+    import shutil
+    import tempfile
+
+    from stance.labels import load_labels
+
+    texts = load_labels([ROOT / "labels"])["text"].tolist()
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "statements.csv"
+        with open(source, "w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["id", "text"])
+            writer.writerows((i, f"{texts[i % len(texts)]} ({i})") for i in range(n))
+        command = [sys.executable, "-m", "stance", "predict", "--input", str(source), "--format", "csv"]
+        command += ["-o", str(Path(folder) / "out.csv"), "--jobs", str(jobs), "-q"]
+        timer = shutil.which("time") or ("/usr/bin/time" if Path("/usr/bin/time").exists() else None)
+        if timer:
+            command = [timer, "-f", "peak_kb=%M", *command]
+        start = time.perf_counter()
+        done = subprocess.run(command, check=True, cwd=ROOT, capture_output=True, text=True)
+        seconds = time.perf_counter() - start
+    peaks = [int(line.split("=")[1]) for line in done.stderr.splitlines() if line.startswith("peak_kb=")]
+    return n / seconds, (peaks[0] / 1024 if peaks else None)
+
+
 def main() -> None:
     quick = "--quick" in sys.argv
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
@@ -80,6 +108,11 @@ def main() -> None:
     sklearn_rate, arrays_rate = prediction_throughput(5_000 if quick else 30_000)
     print(f"predict throughput (stance + tone), scikit-learn pipelines: {sklearn_rate:,.0f} statements/s")
     print(f"predict throughput (stance + tone), arrays, shared transform: {arrays_rate:,.0f} statements/s")
+    n = 20_000 if quick else 200_000
+    for jobs in (1, 2):
+        rate, peak = bulk_prediction(n, jobs)
+        memory = f"peak memory {peak:,.0f} MB (largest process)" if peak else "peak memory not measured (no GNU time)"
+        print(f"`stance predict --input` {n:,} rows, --jobs {jobs}: {rate:,.0f} statements/s, {memory}")
 
 
 if __name__ == "__main__":

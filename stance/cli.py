@@ -616,9 +616,11 @@ def evaluate(paths, targets, text_column, split_by, folds, seed, learning_curve,
 @click.option("--encoding", default="utf-8", show_default=True, help="Encoding of --input.")
 @click.option("--explain", is_flag=True, help="List the n-grams that pushed each statement toward its label and away from the runner-up.")
 @click.option("--top", default=8, show_default=True, help="How many n-grams --explain lists.")
+@click.option("--jobs", default=1, show_default=True, help="Processes for --input files in csv/jsonl format (streamed in batches).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @output_options
 @user_errors
-def predict(texts, input_path, text_column, model_dir, trust, min_confidence, encoding, explain, top, fmt, out, force):
+def predict(texts, input_path, text_column, model_dir, trust, min_confidence, encoding, explain, top, jobs, quiet, fmt, out, force):
     """Classify statements: stance and tone with the probability of each label.
 
     Statements come from arguments, --input, or standard input (one per line).
@@ -632,6 +634,11 @@ def predict(texts, input_path, text_column, model_dir, trust, min_confidence, en
     from stance.model import DEFAULT_MODEL_DIR, load_predictor
     from stance.predict import predict_rows
 
+    if input_path and input_path != "-" and fmt in ("csv", "jsonl") and not explain and not texts:
+        _predict_streaming(
+            input_path, model_dir or str(DEFAULT_MODEL_DIR), text_column, fmt, out, force, jobs, min_confidence, trust, encoding, quiet
+        )
+        return
     rows, columns = _prediction_input(texts, input_path, text_column, encoding)
     model = load_predictor(model_dir or DEFAULT_MODEL_DIR, trust=trust)
     predictions = predict_rows(model, [row[text_column] for row in rows], min_confidence, top if explain else 0)
@@ -770,6 +777,29 @@ def export(model_dir, out, force):
 
     export_model(model_dir, out, force=force)
     click.echo(f"Exported {model_dir} to {out} (model_arrays.json, model_arrays.npz, model_card.json)")
+
+
+def _predict_streaming(input_path, model_dir, text_column, fmt, out, force, jobs, min_confidence, trust, encoding, quiet) -> None:
+    """A CSV/JSONL file classified in batches and written as it goes (bounded memory)."""
+    from stance.bulk import classify_file
+    from stance.files import atomic_path
+    from stance.model import load_predictor
+
+    load_predictor(model_dir, trust=trust)  # check the model before starting any worker
+    show = not quiet and sys.stderr.isatty()
+
+    def run(stream) -> int:
+        with click.progressbar(length=0, label="Classifying", file=sys.stderr if show else io.StringIO(), show_pos=True) as bar:
+            return classify_file(
+                input_path, model_dir, text_column, stream, fmt, jobs, min_confidence, trust, encoding, progress=bar.update
+            )
+
+    if out:
+        with atomic_path(out, force=force) as tmp, open(tmp, "w", encoding="utf-8", newline="") as stream:
+            count = run(stream)
+        click.echo(f"Wrote {count} rows to {out}", err=True)
+    else:
+        run(click.get_text_stream("stdout"))
 
 
 def _prediction_input(texts, input_path, text_column, encoding: str = "utf-8") -> tuple[list[dict], list[str]]:

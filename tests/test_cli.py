@@ -138,3 +138,19 @@ def test_evaluate_report_and_tune(runner, sample_labels, tmp_path):
     bad.write_text('{"stance": {"gamma": 1}}')
     result = runner.invoke(cli, ["train", str(sample_labels), "--params", str(bad), "--out", str(tmp_path / "x")])
     assert result.exit_code == 1 and "unknown parameters gamma" in result.output
+
+
+def test_bulk_prediction_streams_and_matches(runner, trained_model_dir, sample_labels, tmp_path):
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    args = ["predict", "--input", str(sample_labels), "--model", str(trained_model_dir), "--format", "jsonl"]
+    assert runner.invoke(cli, args + ["-o", str(one)]).exit_code == 0
+    assert runner.invoke(cli, args + ["-o", str(two), "--jobs", "2"]).exit_code == 0
+    assert one.read_text() == two.read_text()
+    streamed = [json.loads(line) for line in one.read_text().splitlines()]
+    frame = pd.read_csv(sample_labels, dtype=str, keep_default_na=False)
+    assert len(streamed) == len(frame) and streamed[0]["id"] == frame["id"][0]
+    texts = frame["text"].tolist()[:5]
+    direct = runner.invoke(cli, ["predict", *texts, "--model", str(trained_model_dir), "--format", "json"])
+    assert [r["stance"] for r in json.loads(direct.output)] == [r["stance"] for r in streamed[:5]]
+    missing = runner.invoke(cli, args + ["--text-column", "nope"])
+    assert missing.exit_code == 1 and "no column 'nope'" in missing.output

@@ -38,7 +38,11 @@ def user_errors(func):
                 warnings.simplefilter("always")
                 result = func(*args, **kwargs)
             for warning in caught:
-                if "stance" in str(warning.filename) or "scikit-learn" in str(warning.message):
+                # Our own notices (e.g. a model from another scikit-learn version), not
+                # libraries' deprecation chatter.
+                if not issubclass(warning.category, (DeprecationWarning, PendingDeprecationWarning, FutureWarning)) and (
+                    "stance" in str(warning.filename) or "scikit-learn" in str(warning.message)
+                ):
                     click.echo(f"Warning: {warning.message}", err=True)
             return result
         except (StanceError, OutputExistsError, ValueError) as exc:
@@ -799,7 +803,7 @@ def _predict_streaming(input_path, model_dir, text_column, fmt, out, force, jobs
             count = run(stream)
         click.echo(f"Wrote {count} rows to {out}", err=True)
     else:
-        run(click.get_text_stream("stdout"))
+        run(sys.stdout)
 
 
 def _prediction_input(texts, input_path, text_column, encoding: str = "utf-8") -> tuple[list[dict], list[str]]:

@@ -11,10 +11,12 @@ import csv
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TextIO
 
 from stance.errors import InputError
 
 BATCH = 2000
+MAX_FIELD_CHARS = 50_000_000  # a CSV field may hold a whole document
 _worker_model = None
 
 
@@ -27,32 +29,38 @@ def iter_rows(path: str | Path, text_column: str, encoding: str = "utf-8") -> It
     jsonl = path.suffix.lower() in (".jsonl", ".ndjson")
     with open(path, encoding=encoding, newline="" if not jsonl else None, errors="strict") as handle:
         try:
-            if jsonl:
-                for line_no, line in enumerate(handle, 1):
-                    if line.strip():
-                        yield _json_row(line, path, line_no, text_column)
-                return
-            if handle.read(1) != "\ufeff":
-                handle.seek(0)
-            csv.field_size_limit(50_000_000)
-            reader = csv.DictReader(handle)
-            if text_column not in (reader.fieldnames or []):
-                raise InputError(
-                    f"{path}: no column {text_column!r}; columns are: {', '.join(reader.fieldnames or [])}. Choose one with --text-column."
-                )
-            for row in reader:
-                if None in row:
-                    raise InputError(f"{path}, line {reader.line_num}: more fields than the header has columns; check the quoting.")
-                yield row
+            yield from rows_from_stream(handle, str(path), jsonl, text_column)
         except UnicodeDecodeError as exc:
             raise InputError(
                 f"{path}: not {encoding} text near byte {exc.start}; convert it or name its encoding with --encoding."
             ) from exc
-        except csv.Error as exc:
-            raise InputError(f"{path}: not a readable CSV ({exc}); check the quoting.") from exc
 
 
-def _json_row(line: str, path: Path, line_no: int, text_column: str) -> dict:
+def rows_from_stream(handle: TextIO, source: str, jsonl: bool, text_column: str) -> Iterator[dict]:
+    """Rows of an open CSV or JSON-lines text stream; ``source`` names it in errors."""
+    if jsonl:
+        for line_no, line in enumerate(handle, 1):
+            if line.strip():
+                yield _json_row(line, source, line_no, text_column)
+        return
+    if handle.read(1) != "\ufeff":
+        handle.seek(0)
+    csv.field_size_limit(MAX_FIELD_CHARS)
+    reader = csv.DictReader(handle)
+    try:
+        if text_column not in (reader.fieldnames or []):
+            raise InputError(
+                f"{source}: no column {text_column!r}; columns are: {', '.join(reader.fieldnames or [])}. Choose one with --text-column."
+            )
+        for row in reader:
+            if None in row:
+                raise InputError(f"{source}, line {reader.line_num}: more fields than the header has columns; check the quoting.")
+            yield row
+    except csv.Error as exc:
+        raise InputError(f"{source}: not a readable CSV ({exc}); check the quoting.") from exc
+
+
+def _json_row(line: str, path: str, line_no: int, text_column: str) -> dict:
     try:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
@@ -81,11 +89,10 @@ def _init_worker(model_dir: str, trust: bool) -> None:
 
 
 def _classify(job: tuple[list[dict], str, float]) -> list[dict]:
-    from stance.predict import predict_rows
+    from stance.predict import classify_rows
 
     batch, text_column, min_confidence = job
-    predictions = predict_rows(_worker_model, [str(row.get(text_column) or "") for row in batch], min_confidence)
-    return [{**row, **prediction} for row, prediction in zip(batch, predictions, strict=True)]
+    return classify_rows(_worker_model, batch, text_column, min_confidence)
 
 
 def classify_file(

@@ -18,7 +18,6 @@ from stance import __version__
 
 DEFAULT_LABEL_DIR = Path(__file__).resolve().parent.parent / "labels"
 FORMATS = ("table", "json", "jsonl", "csv")
-MAX_FIELD_CHARS = 50_000_000
 SPLIT_CHOICES = ("group", "document", "source", "date")
 SPLIT_HELP = (
     "Keep near-duplicates (group), also whole source documents (document) or whole corpora (source) on one side of "
@@ -378,27 +377,19 @@ def train(paths, out, force, seed, targets, text_column, folds, split_by, params
 
 def _read_pool(path: str, text_column: str) -> list[dict]:
     """Statements to label: a CSV with a text column, or JSON lines from `stance extract`."""
-    from stance.errors import InputError
+    from stance.bulk import iter_rows, rows_from_stream
     from stance.sources import decode_bytes
 
-    raw = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
-    text = decode_bytes(raw, path)
-    if path.lower().endswith((".jsonl", ".ndjson")):
-        rows = []
-        for line_no, line in enumerate(text.splitlines(), 1):
-            if line.strip():
-                try:
-                    rows.append({k: "" if v is None else str(v) for k, v in json.loads(line).items()})
-                except (json.JSONDecodeError, AttributeError) as exc:
-                    raise InputError(f"{path}: line {line_no}: not a JSON object ({exc}).") from exc
+    if path == "-":
+        rows = rows_from_stream(io.StringIO(decode_bytes(sys.stdin.buffer.read(), "-")), "-", False, text_column)
     else:
-        csv.field_size_limit(MAX_FIELD_CHARS)
-        rows = list(csv.DictReader(io.StringIO(text)))
-    if rows and text_column not in rows[0]:
-        raise InputError(f"{path}: no column {text_column!r}; columns are: {', '.join(rows[0])}. Choose one with --text-column.")
+        rows = iter_rows(path, text_column)
+    pool = []
     for row in rows:
+        row = {k: "" if v is None else str(v) for k, v in row.items()}
         row["text"] = row.get(text_column) or ""
-    return rows
+        pool.append(row)
+    return pool
 
 
 @cli.command()
@@ -713,7 +704,7 @@ def report(inputs, out, by, match, model_dir, min_confidence, text_field, encodi
 
     from stance.extract import extract_statements
     from stance.model import DEFAULT_MODEL_DIR, load_predictor
-    from stance.predict import predict_rows
+    from stance.predict import classify_rows
     from stance.report import write_report
     from stance.sources import FieldMap, decode_bytes, read_documents
 
@@ -747,21 +738,14 @@ def report(inputs, out, by, match, model_dir, min_confidence, text_field, encodi
                     row["speaker_side"] = next((side for text, side in side_of_input if text in row["source"]), None)
                 batch.append(row)
             if len(batch) >= 2000:
-                rows.extend(_classified(model, batch, min_confidence, predict_rows))
+                rows.extend(classify_rows(model, batch, "text", min_confidence))
                 batch = []
-        rows.extend(_classified(model, batch, min_confidence, predict_rows))
+        rows.extend(classify_rows(model, batch, "text", min_confidence))
     if not rows:
         raise click.ClickException("no statements found in the inputs (check --match and --text-field).")
     labels = {t: model.labels(t) + (["uncertain"] if min_confidence else []) for t in model.targets}
     write_report(out, rows, labels, by, title, force=True)
     click.echo(f"Wrote {len(rows):,} statements to {out}/predictions.csv, aggregates.csv and report.html")
-
-
-def _classified(model, rows: list[dict], min_confidence: float, predict_rows) -> list[dict]:
-    if not rows:
-        return []
-    predictions = predict_rows(model, [r["text"] for r in rows], min_confidence)
-    return [{**row, **prediction} for row, prediction in zip(rows, predictions, strict=True)]
 
 
 @cli.command("export")
@@ -808,6 +792,7 @@ def _predict_streaming(input_path, model_dir, text_column, fmt, out, force, jobs
 
 def _prediction_input(texts, input_path, text_column, encoding: str = "utf-8") -> tuple[list[dict], list[str]]:
     """Statements to classify as rows (input columns kept) and the input's column names."""
+    from stance.bulk import MAX_FIELD_CHARS
     from stance.sources import InputError, decode_bytes
 
     if texts and input_path:

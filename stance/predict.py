@@ -43,6 +43,14 @@ def predict_rows(model, texts: Sequence[str], min_confidence: float = 0.0, expla
     return rows
 
 
+def classify_rows(model, rows: list[dict], text_column: str = "text", min_confidence: float = 0.0) -> list[dict]:
+    """Each row with its predictions added (labels and probabilities per target)."""
+    if not rows:
+        return []
+    predictions = predict_rows(model, [str(row.get(text_column) or "") for row in rows], min_confidence)
+    return [{**row, **prediction} for row, prediction in zip(rows, predictions, strict=True)]
+
+
 def _arrays(model):
     """The arrays form of any model (explanations read coefficients and vocabulary)."""
     if not hasattr(model, "_explain_arrays"):

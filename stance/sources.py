@@ -195,7 +195,10 @@ def documents_from_record(record: object, source: str, line_no: int, fields: Fie
     if question:
         yield Document(text=str(question), record=f"{record_id}/q", speaker=None, kind="question", **common)
     if text:
-        kind = "turn" if speaker and text_name in ("text", "answer") and "turn_index" in record or text_name == "answer" else "text"
+        # The record is one speaker's own words when it is a spokesperson's answer or a
+        # transcript turn (speaker + turn_index); otherwise it may be an article quoting others.
+        own_words = text_name == "answer" or (bool(speaker) and text_name == "text" and "turn_index" in record)
+        kind = "turn" if own_words else "text"
         yield Document(text=text, record=record_id, speaker=speaker, kind=kind, **common)
 
 

@@ -1,7 +1,9 @@
 """Print speed figures for `stance` on this machine (never run as a test).
 
-    python scripts/benchmark.py            # extraction, prediction cold start and throughput
-    python scripts/benchmark.py --quick    # smaller inputs
+    python scripts/benchmark.py              # extraction, cold start, throughput, 200k-row bulk runs
+    python scripts/benchmark.py --quick      # smaller inputs
+    python scripts/benchmark.py --million    # also a 1,000,000-row bulk run (about 3 minutes)
+    python scripts/benchmark.py --training   # also scripts/benchmark_training.py (100,000 statements)
 
 Extraction speed is measured on one core over the gold-set documents (news
 articles, press releases, state-media stories, ministry statements), repeated
@@ -48,14 +50,20 @@ def cold_start(args: list[str], runs: int = 7) -> float:
     return statistics.median(times)
 
 
-def prediction_throughput(n: int) -> tuple[float, float]:
-    """Statements per second, stance and tone: the scikit-learn pipelines (one transform per
-    target) and the arrays model (one shared transform), both on one core."""
+def bulk_texts(n: int) -> list[str]:
+    """``n`` statements: the labelled texts, each made distinct by its row number."""
     from stance.labels import load_labels
-    from stance.model import DEFAULT_MODEL_DIR, load_model, load_predictor
 
     texts = load_labels([ROOT / "labels"])["text"].tolist()
-    texts = (texts * (n // len(texts) + 1))[:n]
+    return [f"{texts[i % len(texts)]} ({i})" for i in range(n)]
+
+
+def prediction_throughput(texts: list[str]) -> tuple[float, float]:
+    """Statements per second, stance and tone, on one core: the straightforward scikit-learn
+    word + char pipeline of each target (one transform per target), and the arrays model
+    (one shared transform, NumPy only)."""
+    from stance.model import DEFAULT_MODEL_DIR, load_model, load_predictor
+
     pipelines, arrays = load_model(DEFAULT_MODEL_DIR), load_predictor(DEFAULT_MODEL_DIR)
     start = time.perf_counter()
     for target in pipelines.targets:
@@ -63,35 +71,49 @@ def prediction_throughput(n: int) -> tuple[float, float]:
     middle = time.perf_counter()
     arrays.predict_all(texts)
     end = time.perf_counter()
-    return n / (middle - start), n / (end - middle)
+    return len(texts) / (middle - start), len(texts) / (end - middle)
 
 
-def bulk_prediction(n: int, jobs: int) -> tuple[float, float | None]:
-    """Statements/s and peak memory (MB, of the predict process, from GNU time) of
-    `stance predict --input` on n rows."""
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants, in MB (from /proc)."""
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            total += int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")))
+            for task in Path(f"/proc/{current}/task").iterdir():
+                stack.extend(int(child) for child in (task / "children").read_text().split())
+        except (OSError, StopIteration, ValueError):
+            continue
+    return total / 1024
+
+
+def bulk_prediction(n: int, jobs: int) -> tuple[float, float]:
+    """Statements/s of `stance predict --input` streaming an n-row CSV, and the peak of the
+    summed resident memory of the command and its worker processes (sampled every 0.1 s)."""
     import csv
-    import shutil
     import tempfile
 
-    from stance.labels import load_labels
-
-    texts = load_labels([ROOT / "labels"])["text"].tolist()
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "statements.csv"
         with open(source, "w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(["id", "text"])
-            writer.writerows((i, f"{texts[i % len(texts)]} ({i})") for i in range(n))
+            block = bulk_texts(min(n, 100_000))
+            writer.writerows((i, block[i % len(block)]) for i in range(n))
         command = [sys.executable, "-m", "stance", "predict", "--input", str(source), "--format", "csv"]
         command += ["-o", str(Path(folder) / "out.csv"), "--jobs", str(jobs), "-q"]
-        timer = shutil.which("time") or ("/usr/bin/time" if Path("/usr/bin/time").exists() else None)
-        if timer:
-            command = [timer, "-f", "peak_kb=%M", *command]
         start = time.perf_counter()
-        done = subprocess.run(command, check=True, cwd=ROOT, capture_output=True, text=True)
+        process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        peak = 0.0
+        while process.poll() is None:
+            peak = max(peak, tree_rss_mb(process.pid))
+            time.sleep(0.1)
         seconds = time.perf_counter() - start
-    peaks = [int(line.split("=")[1]) for line in done.stderr.splitlines() if line.startswith("peak_kb=")]
-    return n / seconds, (peaks[0] / 1024 if peaks else None)
+        if process.returncode:
+            raise SystemExit(f"stance predict failed: {process.stderr.read().decode()}")
+    return n / seconds, peak
 
 
 def main() -> None:
@@ -105,14 +127,21 @@ def main() -> None:
     print(f"extract, transcripts: {mb_s:6.2f} MB/s on one core ({count:,} statements in {seconds:.2f} s)")
     print(f"`stance --help` cold start:          {cold_start(['--help'], 3 if quick else 7):.2f} s median")
     print(f'`stance predict "..."` cold start:   {cold_start(["predict", "We condemn the launch."], 3 if quick else 7):.2f} s median')
-    sklearn_rate, arrays_rate = prediction_throughput(5_000 if quick else 30_000)
-    print(f"predict throughput (stance + tone), scikit-learn pipelines: {sklearn_rate:,.0f} statements/s")
-    print(f"predict throughput (stance + tone), arrays, shared transform: {arrays_rate:,.0f} statements/s")
-    n = 20_000 if quick else 200_000
-    for jobs in (1, 2):
-        rate, peak = bulk_prediction(n, jobs)
-        memory = f"peak memory {peak:,.0f} MB (largest process)" if peak else "peak memory not measured (no GNU time)"
-        print(f"`stance predict --input` {n:,} rows, --jobs {jobs}: {rate:,.0f} statements/s, {memory}")
+    texts = bulk_texts(5_000 if quick else 30_000)
+    baseline, arrays_rate = prediction_throughput(texts)
+    print(f"predict stance + tone, {len(texts):,} statements, one core:")
+    print(f"  scikit-learn word+char pipeline per target (baseline): {baseline:8,.0f} statements/s")
+    print(f"  arrays model, one shared transform:                     {arrays_rate:8,.0f} statements/s ({arrays_rate / baseline:.1f}x)")
+    sizes = [20_000 if quick else 200_000] + ([1_000_000] if "--million" in sys.argv else [])
+    for n in sizes:
+        for jobs in (1, 2) if n < 1_000_000 else (2,):
+            rate, peak = bulk_prediction(n, jobs)
+            print(
+                f"`stance predict --input` {n:,}-row CSV, --jobs {jobs}: {rate:8,.0f} statements/s "
+                f"({rate / baseline:.1f}x the baseline), peak memory {peak:,.0f} MB (all processes)"
+            )
+    if "--training" in sys.argv:
+        subprocess.run([sys.executable, str(ROOT / "scripts" / "benchmark_training.py")], check=True, cwd=ROOT)
 
 
 if __name__ == "__main__":

@@ -10,10 +10,9 @@ needs neither scikit-learn nor pandas, and a shared model file cannot run code.
 
 from __future__ import annotations
 
+import functools
 import json
-import math
 import re
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +21,8 @@ import numpy as np
 ARRAYS_JSON = "model_arrays.json"
 ARRAYS_NPZ = "model_arrays.npz"
 FORMAT = "stance-arrays/1"
-_WHITE_SPACES = re.compile(r"\s\s+")
+WORD_CACHE_SIZE = 200_000
+CHUNK = 500
 
 
 @dataclass
@@ -38,32 +38,6 @@ class FeatureSet:
     vocabulary: dict[str, int]
     idf: np.ndarray
 
-    def terms(self, text: str) -> list[str]:
-        """The n-grams scikit-learn's analyzer makes of ``text`` (same order, same rules)."""
-        if self.lowercase:
-            text = text.lower()
-        low, high = self.ngram_range
-        if self.analyzer == "word":
-            tokens = re.findall(self.token_pattern, text)
-            grams = list(tokens) if low == 1 else []
-            for n in range(max(low, 2), min(high, len(tokens)) + 1):
-                grams.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
-            return grams
-        if self.analyzer == "char_wb":
-            grams = []
-            for word in _WHITE_SPACES.sub(" ", text).split():
-                word = f" {word} "
-                for n in range(low, high + 1):
-                    offset = 0
-                    grams.append(word[offset : offset + n])
-                    while offset + n < len(word):
-                        offset += 1
-                        grams.append(word[offset : offset + n])
-                    if offset == 0:
-                        break
-            return grams
-        raise ValueError(f"unsupported analyzer {self.analyzer!r}")
-
     def terms_by_column(self) -> list[str]:
         if not hasattr(self, "_terms"):
             self._terms = [""] * len(self.vocabulary)
@@ -71,20 +45,86 @@ class FeatureSet:
                 self._terms[column] = term
         return self._terms
 
-    def transform_one(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """Column indices and TF-IDF values of one text (L2-normalised like scikit-learn)."""
-        counts = Counter(self.vocabulary[g] for g in self.terms(text) if g in self.vocabulary)
-        if not counts:
-            return np.empty(0, dtype=np.int64), np.empty(0)
-        columns = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-        values = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+    def transform(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """TF-IDF of many texts as (row, column, value) triples, sorted by row then column,
+        L2-normalised per row like scikit-learn (rows with no known n-gram have no triple)."""
+        add_columns = self._add_word_ngram_columns if self.analyzer == "word" else self._add_char_ngram_columns
+        found: list[int] = []
+        lengths = np.empty(len(texts), dtype=np.int64)
+        for row, text in enumerate(texts):
+            before = len(found)
+            add_columns(found, text.lower() if self.lowercase else text)
+            lengths[row] = len(found) - before
+        width = max(len(self.vocabulary), 1)
+        rows = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
+        keys, counts = np.unique(rows * width + np.fromiter(found, dtype=np.int64, count=len(found)), return_counts=True)
+        rows, columns = np.divmod(keys, width)
+        values = counts.astype(np.float64)
         if self.sublinear_tf:
             values = np.log(values) + 1.0
-        values = values * self.idf[columns]
+        values *= self.idf[columns]
         if self.norm == "l2":
-            length = math.sqrt(float(np.dot(values, values)))
-            if length > 0:
-                values = values / length
+            norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=len(texts)))
+            values /= norms[rows]
+        return rows, columns, values
+
+    def _add_word_ngram_columns(self, found: list[int], text: str) -> None:
+        """Append the column of each word n-gram of ``text`` in the vocabulary, as often as it
+        occurs: scikit-learn's word analyzer (tokens by ``token_pattern``, n-grams joined by
+        a space), looked up as tuples so no n-gram string is built."""
+        keys = self._word_keys
+        tokens = self._token_re.findall(text)
+        low, high = self.ngram_range
+        for n in range(low, min(high, len(tokens)) + 1):
+            grams = tokens if n == 1 else zip(*[tokens[i:] for i in range(n)], strict=False)  # shifted copies: n-grams
+            found.extend([c for c in map(keys.get, grams) if c is not None])
+
+    def _add_char_ngram_columns(self, found: list[int], text: str) -> None:
+        """Append the column of each ``char_wb`` n-gram of ``text`` in the vocabulary.
+
+        These n-grams never cross a word, so each distinct word's columns are computed once
+        and cached; the cache is emptied when it passes :data:`WORD_CACHE_SIZE` words,
+        which bounds memory on any input.
+        """
+        cache = self._word_cache
+        for word in text.split():
+            columns = cache.get(word)
+            if columns is None:
+                if len(cache) >= WORD_CACHE_SIZE:
+                    cache.clear()
+                columns = cache[word] = tuple([c for c in map(self.vocabulary.get, self._char_ngrams(word)) if c is not None])
+            found.extend(columns)
+
+    def _char_ngrams(self, word: str) -> list[str]:
+        """scikit-learn's ``char_wb`` n-grams of one word: padded with a space each side;
+        a word no longer than n gives itself (padded) once, and no longer n-grams."""
+        word = f" {word} "
+        low, high = self.ngram_range
+        grams = []
+        for n in range(low, high + 1):
+            if len(word) <= n:
+                grams.append(word)
+                break
+            grams += [word[i : i + n] for i in range(len(word) - n + 1)]
+        return grams
+
+    @functools.cached_property
+    def _word_cache(self) -> dict[str, tuple[int, ...]]:
+        return {}
+
+    @functools.cached_property
+    def _token_re(self) -> re.Pattern:
+        return re.compile(self.token_pattern)
+
+    @functools.cached_property
+    def _word_keys(self) -> dict:
+        """The vocabulary keyed by token tuples (n >= 2) or tokens (n = 1); tokens never
+        hold a space, so splitting a term on spaces gives its tokens back."""
+        return {(term if " " not in term else tuple(term.split(" "))): column for term, column in self.vocabulary.items()}
+
+    def transform_one(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Column indices and TF-IDF values of one text (L2-normalised like scikit-learn)."""
+        _, columns, values = self.transform([text])
         return columns, values
 
 
@@ -119,20 +159,30 @@ class TargetArrays:
         return [(term, weight) for term, weight in ranked[:top] if weight > 0]
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
-        return _probabilities(np.array([self.decision({}, text) for text in texts]).reshape(len(texts), -1))
+        parts = [self.decisions(texts[i : i + CHUNK], {}) for i in range(0, len(texts), CHUNK)]
+        return _probabilities(np.concatenate(parts) if parts else np.empty((0, self.coef.shape[0])))
 
-    def decision(self, transformed: dict[int, tuple[np.ndarray, np.ndarray]], text: str) -> np.ndarray:
-        """Decision values for one text; ``transformed`` caches each feature set's vector
-        (by ``id``), so targets sharing a vectorizer transform the text once."""
-        total = self.intercept.copy()
-        for features, offset in zip(self.feature_sets, self.offsets, strict=True):
+    def decisions(self, texts: list[str], transformed: dict) -> np.ndarray:
+        """Decision values, one row per text. ``transformed`` caches each feature set's
+        TF-IDF triples (by ``id``), so targets sharing a vectorizer transform the texts once."""
+        total = np.tile(self.intercept, (len(texts), 1))
+        for features, coef in zip(self.feature_sets, self._coef_by_feature_set, strict=True):
             key = id(features)
             if key not in transformed:
-                transformed[key] = features.transform_one(text)
-            columns, values = transformed[key]
-            if len(columns):
-                total += self.coef[:, columns + offset] @ values
+                transformed[key] = features.transform(texts)
+            rows, columns, values = transformed[key]
+            if len(rows):
+                starts = np.flatnonzero(np.diff(rows, prepend=-1))
+                total[rows[starts]] += np.add.reduceat(coef.take(columns, axis=0) * values[:, None], starts, axis=0)
         return total
+
+    @property
+    def _coef_by_feature_set(self) -> list[np.ndarray]:
+        """Each feature set's block of coefficients, one contiguous row per feature."""
+        if not hasattr(self, "_blocks"):
+            ends = [*self.offsets[1:], self.coef.shape[1]]
+            self._blocks = [np.ascontiguousarray(self.coef[:, start:end].T) for start, end in zip(self.offsets, ends, strict=True)]
+        return self._blocks
 
 
 def _probabilities(decision: np.ndarray) -> np.ndarray:
@@ -165,13 +215,18 @@ class ArrayModel:
         return self.targets_arrays[target].explain(text, chosen, runner_up, top)
 
     def predict_all(self, texts: list[str]) -> dict[str, np.ndarray]:
-        """Probabilities for every target, transforming each text once per shared vectorizer."""
-        decisions = {name: np.empty((len(texts), t.coef.shape[0])) for name, t in self.targets_arrays.items()}
-        for row, text in enumerate(texts):
-            transformed: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        """Probabilities for every target, transforming the texts once per shared vectorizer
+        (in chunks of :data:`CHUNK` texts, which keeps the working arrays small)."""
+        decisions: dict[str, list[np.ndarray]] = {name: [] for name in self.targets_arrays}
+        for start in range(0, len(texts), CHUNK):
+            chunk = texts[start : start + CHUNK]
+            transformed: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
             for name, target in self.targets_arrays.items():
-                decisions[name][row] = target.decision(transformed, text)
-        return {name: _probabilities(decision) for name, decision in decisions.items()}
+                decisions[name].append(target.decisions(chunk, transformed))
+        return {
+            name: _probabilities(np.concatenate(parts) if parts else np.empty((0, t.coef.shape[0])))
+            for (name, parts), t in zip(decisions.items(), self.targets_arrays.values(), strict=True)
+        }
 
     @classmethod
     def from_pipelines(cls, pipelines: dict) -> ArrayModel:

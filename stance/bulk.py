@@ -121,13 +121,7 @@ def classify_file(
     writer = None
     try:
         for rows in results:
-            if fmt == "jsonl":
-                out.write("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows))
-            else:
-                if writer is None:
-                    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n", extrasaction="ignore")
-                    writer.writeheader()
-                writer.writerows({k: "" if v is None else v for k, v in row.items()} for row in rows)
+            writer = write_rows(out, rows, fmt, writer)
             count += len(rows)
             if progress:
                 progress(len(rows))
@@ -135,6 +129,26 @@ def classify_file(
         if pool is not None:
             pool.terminate()
     return count
+
+
+def write_rows(out: TextIO, rows: list[dict], fmt: str, writer: csv.DictWriter | None = None) -> csv.DictWriter | None:
+    """Write classified rows to ``out`` as JSON lines or CSV (empty cells for None).
+
+    Values JSON has no type for (dates read from Parquet) are written as text.
+
+    A CSV's columns are those of its first row and its header is written once:
+    pass the returned writer back in for the next batch of the same stream.
+    """
+    if fmt == "jsonl":
+        out.write("".join(json.dumps(row, ensure_ascii=False, default=str) + "\n" for row in rows))
+        return None
+    if not rows:
+        return writer
+    if writer is None:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n", extrasaction="ignore")
+        writer.writeheader()
+    writer.writerows({k: "" if v is None else v for k, v in row.items()} for row in rows)
+    return writer
 
 
 def _bounded(pool, jobs_iter, ahead: int) -> Iterator[list[dict]]:

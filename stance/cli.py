@@ -334,8 +334,21 @@ def _training_frame(paths, targets, text_column):
 @click.option(
     "--params", "params_path", type=click.Path(exists=True, dir_okay=False), help="Parameters per target from `stance tune --out`."
 )
+@click.option(
+    "--tune",
+    is_flag=True,
+    help="Choose C, character n-grams, min_df and class weights per target on a validation part of the labels "
+    "(the `stance tune` grid), then train on all of them; the card records the choice and every grid point's score.",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=lambda: os.cpu_count() or 1,
+    show_default="all cores",
+    help="Worker processes for the search, the cross-validation folds and the classifiers.",
+)
 @user_errors
-def train(paths, out, force, seed, targets, text_column, folds, split_by, params_path):
+def train(paths, out, force, seed, targets, text_column, folds, split_by, params_path, tune, jobs):
     """Train one classifier per target from label CSVs and save it with its card.
 
     PATHS are label files or folders (default: labels/).
@@ -343,25 +356,43 @@ def train(paths, out, force, seed, targets, text_column, folds, split_by, params
     \b
     Example:
       stance train labels/ --out models/default --force
+      stance train labels/ --tune --jobs 2 --out models/tuned
     """
-    from stance.evaluate import evaluate_target
-    from stance.model import DEFAULT_MODEL_DIR, DEFAULT_PARAMETERS, Model, fit_target, make_card, save_model
+    from stance.evaluate import evaluate_targets
+    from stance.model import DEFAULT_MODEL_DIR, DEFAULT_PARAMETERS, Model, fit_targets, make_card, save_model
 
-    paths, frame = _training_frame(paths, targets, text_column)
-    tuned = _read_params(params_path, targets) if params_path else {}
+    if tune and params_path:
+        raise click.UsageError("--tune chooses the parameters itself; pass either --tune or --params, not both.")
+    targets = list(dict.fromkeys(targets))
     out = Path(out) if out else DEFAULT_MODEL_DIR
     if out.exists() and not force:
         raise click.ClickException(f"{out} exists; pass --force to replace it or choose another --out.")
+    paths, frame = _training_frame(paths, targets, text_column)
+    tuned = _read_params(params_path, targets) if params_path else {}
+    tuning = None
+    if tune:
+        from stance.tune import search_targets, tuning_record
+
+        results = search_targets(frame, targets, seed, n_jobs=jobs)
+        tuning = tuning_record(frame, results, seed)
+        for target, (best, _) in results.items():
+            tuned[target] = best
+            click.echo(
+                f"{target}: chose {', '.join(f'{k}={v}' for k, v in best.items())} "
+                f"(validation macro-F1 {tuning['targets'][target]['validation_macro_f1']:.3f})",
+                err=True,
+            )
     metrics = {}
-    for target in targets:
-        if folds:
-            metrics[target] = evaluate_target(frame, target, split_by, folds, seed, baselines=False, **tuned.get(target, {})).summary()
+    if folds:
+        evaluations = evaluate_targets(frame, {t: tuned.get(t, {}) for t in targets}, split_by, folds, seed, baselines=False, n_jobs=jobs)
+        for target in targets:
+            metrics[target] = evaluations[target].summary()
             click.echo(
                 f"{target}: cross-validated macro-F1 {metrics[target]['macro_f1']:.3f} "
                 f"(majority baseline {metrics[target]['baseline_macro_f1']:.3f})",
                 err=True,
             )
-    pipelines = {target: fit_target(frame, target, seed, **tuned.get(target, {})) for target in targets}
+    pipelines = fit_targets(frame, targets, seed, tuned, n_jobs=jobs)
     command = (
         shlex.join(["stance", *sys.argv[1:]]) if sys.argv[1:2] == ["train"] else f"stance train {shlex.join(map(str, paths))} --seed {seed}"
     )
@@ -370,7 +401,7 @@ def train(paths, out, force, seed, targets, text_column, folds, split_by, params
         if tuned
         else DEFAULT_PARAMETERS
     )
-    card = make_card(frame, pipelines, seed, [str(p) for p in paths], metrics, parameters, command)
+    card = make_card(frame, pipelines, seed, [str(p) for p in paths], metrics, parameters, command, tuning)
     save_model(out, Model(pipelines, card), force=True)
     click.echo(f"Saved model for {', '.join(targets)} trained on {len(frame)} statements to {out}")
 
@@ -598,9 +629,11 @@ def evaluate(paths, targets, text_column, split_by, folds, seed, learning_curve,
 @click.option(
     "--input",
     "-i",
-    "input_path",
-    type=click.Path(dir_okay=False, allow_dash=True),
-    help="CSV (with --text-column) or plain text, one statement per line; - for stdin.",
+    "inputs",
+    multiple=True,
+    type=click.Path(allow_dash=True),
+    help="CSV (with --text-column) or plain text, one statement per line; - for stdin. "
+    "With --engine dask: CSV, JSONL or Parquet files, folders or quoted globs (repeatable).",
 )
 @click.option("--text-column", default="text", show_default=True, help="Column of --input holding the statements.")
 @click.option("--model", "-m", "model_dir", type=click.Path(file_okay=False), help="Model folder [default: the shipped model].")
@@ -611,21 +644,105 @@ def evaluate(paths, targets, text_column, split_by, folds, seed, learning_curve,
 @click.option("--encoding", default="utf-8", show_default=True, help="Encoding of --input.")
 @click.option("--explain", is_flag=True, help="List the n-grams that pushed each statement toward its label and away from the runner-up.")
 @click.option("--top", default=8, show_default=True, help="How many n-grams --explain lists.")
-@click.option("--jobs", default=1, show_default=True, help="Processes for --input files in csv/jsonl format (streamed in batches).")
+@click.option(
+    "--jobs",
+    default=1,
+    show_default=True,
+    help="Processes for --input files in csv/jsonl format (streamed in batches); with --engine dask, worker processes of the local cluster.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="dask: classify partitioned inputs on a Dask cluster into a folder of part files (needs pip install 'stance[dask]').",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="With --engine dask: an existing cluster's scheduler (tcp://host:8786) [default: start one here].",
+)
+@click.option(
+    "--input-format",
+    type=click.Choice(["csv", "jsonl", "parquet"]),
+    help="With --engine dask: format of --input [default: from the extension].",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-@output_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS + ("parquet",)),
+    default="table",
+    show_default=True,
+    help="Output format (parquet: --engine dask only).",
+)
+@click.option("--out", "-o", type=click.Path(), help="Write to this file instead of standard output; with --engine dask, a folder.")
+@click.option("--force", is_flag=True, help="Replace --out if it exists.")
 @user_errors
-def predict(texts, input_path, text_column, model_dir, trust, min_confidence, encoding, explain, top, jobs, quiet, fmt, out, force):
+def predict(
+    texts,
+    inputs,
+    text_column,
+    model_dir,
+    trust,
+    min_confidence,
+    encoding,
+    explain,
+    top,
+    jobs,
+    engine,
+    scheduler,
+    input_format,
+    quiet,
+    fmt,
+    out,
+    force,
+):
     """Classify statements: stance and tone with the probability of each label.
 
     Statements come from arguments, --input, or standard input (one per line).
+    With --engine dask, partitions (files) run on a Dask cluster and OUT gets one
+    output file per partition, equal to `stance predict --input` on that file.
 
     \b
     Example:
       stance predict "The United States condemns the DPRK's ballistic missile launch."
       stance predict --input statements.csv --format csv -o predictions.csv
       stance predict "The drills are routine." --explain --min-confidence 0.5
+      stance predict --engine dask --jobs 4 --input 'archive/*.parquet' --format parquet -o predictions/
     """
+    if engine == "dask":
+        _predict_dask(
+            texts,
+            inputs,
+            input_format,
+            model_dir,
+            text_column,
+            fmt,
+            out,
+            force,
+            jobs,
+            scheduler,
+            min_confidence,
+            trust,
+            encoding,
+            explain,
+            quiet,
+        )
+        return
+    if scheduler or input_format:
+        raise click.UsageError(f"{'--scheduler' if scheduler else '--input-format'} works with --engine dask only.")
+    if fmt == "parquet":
+        raise click.UsageError("--format parquet works with --engine dask only; choose csv or jsonl.")
+    if len(inputs) > 1:
+        raise click.UsageError("give one --input file, or several (and folders or globs) with --engine dask.")
+    input_path = inputs[0] if inputs else None
+    if input_path and input_path != "-" and Path(input_path).is_dir():
+        raise click.BadParameter(
+            f"{input_path} is a folder; give a file, or classify a folder of partitions with --engine dask.", param_hint="--input"
+        )
+    if out and Path(out).is_dir():
+        raise click.BadParameter(f"{out} is a folder; give a file name.", param_hint="--out")
     from stance.model import DEFAULT_MODEL_DIR, load_predictor
     from stance.predict import predict_rows
 
@@ -788,6 +905,37 @@ def _predict_streaming(input_path, model_dir, text_column, fmt, out, force, jobs
         click.echo(f"Wrote {count} rows to {out}", err=True)
     else:
         run(sys.stdout)
+
+
+def _predict_dask(
+    texts, inputs, input_format, model_dir, text_column, fmt, out, force, jobs, scheduler, min_confidence, trust, encoding, explain, quiet
+) -> None:
+    """Partitioned inputs classified on a Dask cluster into a folder of part files (stance.distributed)."""
+    from stance.distributed import dask_client, plan_dataset, predict_dataset, require_dask
+    from stance.model import DEFAULT_MODEL_DIR
+
+    require_dask()
+    if texts:
+        raise click.UsageError(
+            "--engine dask reads --input paths only; repeat --input for several, or quote a glob: --input 'parts/*.csv'."
+        )
+    if not inputs or "-" in inputs:
+        raise click.UsageError("--engine dask needs --input files, folders or globs (not standard input).")
+    if not out:
+        raise click.UsageError("--engine dask writes a folder of part files: name it with --out.")
+    if explain:
+        raise click.UsageError("--explain works with the local engine only.")
+    if fmt not in ("csv", "jsonl", "parquet"):
+        raise click.UsageError("--engine dask writes csv, jsonl or parquet: choose one with --format.")
+    job = plan_dataset(
+        inputs, out, model_dir or DEFAULT_MODEL_DIR, fmt, input_format, text_column, min_confidence, trust, encoding, force
+    )  # checks the output, the model and the first input before any worker starts
+    show = not quiet and sys.stderr.isatty()
+    with dask_client(scheduler, jobs) as client:
+        label = f"Partitions done on {len(client.scheduler_info()['workers'])} Dask workers"
+        with click.progressbar(length=0, label=label, file=sys.stderr if show else io.StringIO(), show_pos=True) as bar:
+            count = predict_dataset(job, client, progress=bar.update)
+    click.echo(f"Wrote {count} rows to {out} ({len(list(job.out.iterdir()))} part-*.{fmt} files)", err=True)
 
 
 def _prediction_input(texts, input_path, text_column, encoding: str = "utf-8") -> tuple[list[dict], list[str]]:

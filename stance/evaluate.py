@@ -136,29 +136,80 @@ def _date_split(frame: pd.DataFrame, groups: np.ndarray) -> tuple[np.ndarray, np
 
 
 def out_of_fold_predictions(
-    frame: pd.DataFrame, target: str, split: str = "group", n_splits: int = 5, seed: int = 0, classifier: str = "logistic", **params
+    frame: pd.DataFrame,
+    target: str,
+    split: str = "group",
+    n_splits: int = 5,
+    seed: int = 0,
+    classifier: str = "logistic",
+    n_jobs: int = 1,
+    **params,
 ) -> tuple[np.ndarray, np.ndarray | None, list[str]]:
     """Predict every test row with a model that never saw its group.
 
     Returns the predicted labels, the probabilities (logistic regression only;
     rows never tested are NaN) and the label order of the probability columns.
+    The folds are fitted on ``n_jobs`` worker processes.
     """
+    return out_of_fold_predictions_for_targets(frame, {target: params}, split, n_splits, seed, classifier, n_jobs)[target]
+
+
+def out_of_fold_predictions_for_targets(
+    frame: pd.DataFrame,
+    parameters: dict[str, dict],
+    split: str = "group",
+    n_splits: int = 5,
+    seed: int = 0,
+    classifier: str = "logistic",
+    n_jobs: int = 1,
+) -> dict[str, tuple[np.ndarray, np.ndarray | None, list[str]]]:
+    """:func:`out_of_fold_predictions` for several targets (name -> parameters), with the
+    folds of all targets fitted as one batch on ``n_jobs`` worker processes."""
+    from joblib import delayed
+
+    from stance.features import parallel
+
     texts = np.array(frame["text"].tolist(), dtype=object)
-    y = np.array(frame[target].tolist(), dtype=object)
-    labels = sorted(set(y))
-    predictions = np.full(len(frame), None, dtype=object)
-    probabilities = np.full((len(frame), len(labels)), np.nan) if classifier == "logistic" else None
-    for train, test in folds(frame, target, split, n_splits, seed):
-        if len(set(y[train])) < 2:
-            raise ValueError(f"{target}: a training part has only one label; use more folds' worth of data or another split")
-        pipeline = build_pipeline(seed, classifier=classifier, **params).fit(texts[train].tolist(), y[train].tolist())
-        predictions[test] = pipeline.predict(texts[test].tolist())
-        if probabilities is not None:
-            columns = [labels.index(c) for c in pipeline.classes_]
-            probabilities[np.ix_(test, columns)] = pipeline.predict_proba(texts[test].tolist())
-            missing = [j for j in range(len(labels)) if j not in columns]
-            probabilities[np.ix_(test, missing)] = 0.0
-    return predictions, probabilities, labels
+    plans = {}
+    for target in parameters:
+        y = np.array(frame[target].tolist(), dtype=object)
+        parts = folds(frame, target, split, n_splits, seed)
+        for train, _ in parts:
+            if len(set(y[train])) < 2:
+                raise ValueError(f"{target}: a training part has only one label; use more folds' worth of data or another split")
+        plans[target] = (y, parts)
+    tasks = [(target, train, test) for target, (_, parts) in plans.items() for train, test in parts]
+    fitted = parallel(min(n_jobs, len(tasks)))(
+        delayed(_fit_and_predict)(seed, classifier, parameters[target], texts[train], plans[target][0][train], texts[test])
+        for target, train, test in tasks
+    )
+    results = {}
+    for target, (y, _) in plans.items():
+        labels = sorted(set(y))
+        predictions = np.full(len(frame), None, dtype=object)
+        probabilities = np.full((len(frame), len(labels)), np.nan) if classifier == "logistic" else None
+        for (task_target, _, test), (predicted, proba, classes) in zip(tasks, fitted, strict=True):
+            if task_target != target:
+                continue
+            predictions[test] = predicted
+            if probabilities is not None:
+                columns = [labels.index(c) for c in classes]
+                probabilities[np.ix_(test, columns)] = proba
+                missing = [j for j in range(len(labels)) if j not in columns]
+                probabilities[np.ix_(test, missing)] = 0.0
+        results[target] = (predictions, probabilities, labels)
+    return results
+
+
+def _fit_and_predict(seed: int, classifier: str, params: dict, train_texts, y_train, test_texts):
+    from stance.features import one_thread
+
+    with one_thread():
+        pipeline = build_pipeline(seed, classifier=classifier, **params).fit(train_texts.tolist(), y_train.tolist())
+    features, model = pipeline.named_steps["features"], pipeline.named_steps["classifier"]
+    matrix = features.transform(test_texts.tolist())  # once, for both the labels and the probabilities
+    proba = model.predict_proba(matrix) if classifier == "logistic" else None
+    return model.predict(matrix), proba, list(model.classes_)
 
 
 def baseline_predictions(frame: pd.DataFrame, target: str, kind: str, split: str = "group", n_splits: int = 5, seed: int = 0) -> np.ndarray:
@@ -220,21 +271,50 @@ def classification_metrics(y_true, y_pred, labels: list[str]) -> dict:
 
 
 def evaluate_target(
-    frame: pd.DataFrame, target: str, split: str = "group", n_splits: int = 5, seed: int = 0, baselines: bool = True, **params
+    frame: pd.DataFrame,
+    target: str,
+    split: str = "group",
+    n_splits: int = 5,
+    seed: int = 0,
+    baselines: bool = True,
+    n_jobs: int = 1,
+    **params,
 ) -> TargetEvaluation:
-    """Cross-validate the model on ``target``, with baselines on the same test parts."""
-    require_two_labels(frame, target)
-    predictions, probabilities, labels = out_of_fold_predictions(frame, target, split, n_splits, seed, **params)
-    tested = np.array([p is not None for p in predictions])
-    y = np.array(frame[target].tolist(), dtype=object)[tested]
-    model = classification_metrics(y.tolist(), predictions[tested].tolist(), labels)
-    others = {"majority": baseline_predictions(frame, target, "majority", split, n_splits, seed)}
-    if baselines:
-        others["lexicon"] = baseline_predictions(frame, target, "lexicon", split, n_splits, seed)
-        others["linear SVM"] = out_of_fold_predictions(frame, target, split, n_splits, seed, classifier="svm", **params)[0]
-    scored = {name: classification_metrics(y.tolist(), p[tested].tolist(), labels) for name, p in others.items()}
-    calibration = calibration_metrics(y, probabilities[tested], labels)
-    return TargetEvaluation(target, split, n_splits, labels, model, scored["majority"], int(tested.sum()), scored, calibration)
+    """Cross-validate the model on ``target``, with baselines on the same test parts
+    (the folds fitted on ``n_jobs`` worker processes)."""
+    return evaluate_targets(frame, {target: params}, split, n_splits, seed, baselines, n_jobs)[target]
+
+
+def evaluate_targets(
+    frame: pd.DataFrame,
+    parameters: dict[str, dict],
+    split: str = "group",
+    n_splits: int = 5,
+    seed: int = 0,
+    baselines: bool = True,
+    n_jobs: int = 1,
+) -> dict[str, TargetEvaluation]:
+    """:func:`evaluate_target` for several targets (name -> parameters), the model folds
+    of all targets fitted as one batch on ``n_jobs`` worker processes."""
+    for target in parameters:
+        require_two_labels(frame, target)
+    out_of_fold = out_of_fold_predictions_for_targets(frame, parameters, split, n_splits, seed, n_jobs=n_jobs)
+    results = {}
+    for target, params in parameters.items():
+        predictions, probabilities, labels = out_of_fold[target]
+        tested = np.array([p is not None for p in predictions])
+        y = np.array(frame[target].tolist(), dtype=object)[tested]
+        model = classification_metrics(y.tolist(), predictions[tested].tolist(), labels)
+        others = {"majority": baseline_predictions(frame, target, "majority", split, n_splits, seed)}
+        if baselines:
+            others["lexicon"] = baseline_predictions(frame, target, "lexicon", split, n_splits, seed)
+            svm = out_of_fold_predictions(frame, target, split, n_splits, seed, classifier="svm", n_jobs=n_jobs, **params)
+            others["linear SVM"] = svm[0]
+        scored = {name: classification_metrics(y.tolist(), p[tested].tolist(), labels) for name, p in others.items()}
+        calibration = calibration_metrics(y, probabilities[tested], labels)
+        tested_rows = int(tested.sum())
+        results[target] = TargetEvaluation(target, split, n_splits, labels, model, scored["majority"], tested_rows, scored, calibration)
+    return results
 
 
 def format_evaluation(result: TargetEvaluation) -> str:

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from stance import quotes
-from stance.sentences import is_hard_wrapped, paragraph_spans, sentence_spans
+from stance.sentences import is_hard_wrapped, line_start_matches, paragraph_spans, sentence_spans
 from stance.sides import infer_side
 from stance.sources import Document
 from stance.statement import Statement
@@ -86,7 +86,7 @@ def statements_of(document: Document, options: ExtractOptions = ExtractOptions()
 
 def _guess_mode(document: Document) -> str:
     # A briefing transcript inside a press-release record still has speaker turns.
-    if len(list(itertools.islice(_transcript_turns(document.text), 3))) >= 3:
+    if len(list(itertools.islice(_turn_labels(document.text), 3))) >= 3:
         return "transcript"
     if document.kind == "turn" and document.speaker:
         return "sentences"
@@ -104,9 +104,14 @@ def document_author(document: Document) -> str | None:
     return document.meta.get("creator") if document.meta else None
 
 
+def _turn_labels(text: str) -> Iterator[re.Match[str]]:
+    """Each speaker label of a transcript ('MR. KIRBY:', 'Q'), lazily."""
+    return (m for m in line_start_matches(_TURN, text) if _is_turn_label(m.group("who")))
+
+
 def _transcript_turns(text: str) -> Iterator[tuple[str, int, int]]:
     """Yield ``(speaker, start, end)`` of each turn's words."""
-    matches = [m for m in _TURN.finditer(text) if _is_turn_label(m.group("who"))]
+    matches = list(_turn_labels(text))
     for match, following in zip(matches, matches[1:] + [None], strict=False):
         end = following.start() if following else len(text)
         yield match.group("who").strip(), match.end(), _before_trailing_directions(text, match.end(), end)
@@ -208,9 +213,9 @@ def resolve_turn_speaker(speaker: str, document: Document) -> str:
     if role:
         title = role.group("role").title()
         match = re.search(rf"\b{title}\s+((?:[A-Z][\w'’-]+\s+)?[A-Z][\w'’-]+)", haystack)
-        if not match:
+        words = match.group(1).split() if match else []
+        if not words or words[0] in _NOT_NAME_WORDS:  # "by the President After Meeting with ...": unnamed
             return f"the {title.lower()}"
-        words = match.group(1).split()
         return " ".join(words[:1] if words[-1] in _NOT_NAME_WORDS else words)
     if label != label.upper():
         return _HONORIFIC.sub("", label)  # "Mr Desmond Choo" -> "Desmond Choo"; "Geng Shuang" stays

@@ -120,12 +120,17 @@ def load_labels(paths: Iterable[str | Path], targets: Iterable[str] = TARGETS, t
 
 
 def _groups(frame: pd.DataFrame) -> pd.Series:
-    """Near-duplicate group of each row: the given ``group`` column, else a text key."""
-    keys = frame["text"].map(near_duplicate_key)
-    if "group" in frame:
-        given = frame["group"].str.strip()
-        return given.where(given != "", keys)
-    return keys
+    """Near-duplicate group of each row: the given ``group`` column, else a text key.
+
+    Keys are computed only for rows without a group, once per distinct text (the
+    regular expressions cost about 20 µs a row, most of loading 100,000 rows)."""
+    given = frame["group"].str.strip() if "group" in frame else pd.Series("", index=frame.index, dtype=object)
+    missing = given == ""
+    if not missing.any():
+        return given
+    unique = pd.unique(frame.loc[missing, "text"])
+    keys = dict(zip(unique, map(near_duplicate_key, unique), strict=True))
+    return given.mask(missing, frame["text"].map(keys))
 
 
 def _structure_problems(frame: pd.DataFrame, targets: tuple[str, ...], text_column: str) -> list[Problem]:

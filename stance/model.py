@@ -34,7 +34,7 @@ CARD_MARKDOWN = "MODEL_CARD.md"
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "default"
 DEFAULT_PARAMETERS = {
     "word_ngram_range": (1, 2),
-    "char_ngram_range": (2, 5),
+    "char_ngram_range": (3, 4),  # chosen by accuracy per second: scripts/choose_features.py
     "min_df": 2,
     "max_word_features": 20000,
     "max_char_features": 40000,
@@ -129,17 +129,61 @@ def require_two_labels(frame: pd.DataFrame, target: str) -> None:
 
 
 def fit_target(frame: pd.DataFrame, target: str, seed: int = 0, **overrides):
-    """Fit one pipeline on ``frame.text`` -> ``frame[target]``."""
+    """Fit one pipeline on ``frame.text`` -> ``frame[target]`` (with one BLAS thread, like :func:`fit_targets`)."""
+    from stance.features import one_thread
+
     require_two_labels(frame, target)
     pipeline = build_pipeline(seed, **overrides)
-    pipeline.fit(frame["text"].tolist(), frame[target].tolist())
+    with one_thread():
+        pipeline.fit(frame["text"].tolist(), frame[target].tolist())
     return pipeline
+
+
+def fit_targets(frame: pd.DataFrame, targets: list[str], seed: int = 0, parameters: dict[str, dict] | None = None, n_jobs: int = 1) -> dict:
+    """One fitted pipeline per target, each equal to :func:`fit_target`'s.
+
+    The texts are the same for every target, so targets whose feature settings are
+    equal share one fit of the feature union (each pipeline gets its own copy); the
+    classifiers are fitted on ``n_jobs`` worker processes.
+    """
+    import copy
+    import tempfile
+
+    from joblib import delayed
+
+    from stance.features import feature_key, fit_classifier, fit_features, parallel
+
+    parameters = parameters or {}
+    for target in targets:
+        require_two_labels(frame, target)
+    keys = {target: feature_key(parameters.get(target, {})) for target in targets}
+    settings = list(dict.fromkeys(keys.values()))
+    first = {key: next(t for t in targets if keys[t] == key) for key in settings}
+    texts = frame["text"].tolist()
+    with tempfile.TemporaryDirectory(prefix="stance-train-") as tmp:
+        folder = tmp if n_jobs > 1 else None
+        features = parallel(min(n_jobs, len(settings)))(
+            delayed(fit_features)(seed, parameters.get(first[key], {}), texts, None, folder, f"features{k}")
+            for k, key in enumerate(settings)
+        )
+        by_key = {key: (union, matrix) for key, (union, matrix, _) in zip(settings, features, strict=True)}
+        classifiers = parallel(n_jobs)(
+            delayed(fit_classifier)(seed, parameters.get(target, {}), by_key[keys[target]][1], frame[target].tolist()) for target in targets
+        )
+    pipelines = {}
+    for target, classifier in zip(targets, classifiers, strict=True):
+        union = by_key[keys[target]][0]
+        pipeline = build_pipeline(seed, **parameters.get(target, {}))
+        pipeline.set_params(features=union if first[keys[target]] == target else copy.deepcopy(union), classifier=classifier)
+        pipelines[target] = pipeline
+    return pipelines
 
 
 def data_hash(frame: pd.DataFrame, targets: list[str]) -> str:
     """SHA-256 of the training rows (text and labels, order-independent)."""
     digest = hashlib.sha256()
-    for line in sorted("\x1f".join([t, *(frame[target].iat[i] for target in targets)]) for i, t in enumerate(frame["text"])):
+    columns = [frame["text"].tolist(), *(frame[target].tolist() for target in targets)]
+    for line in sorted("\x1f".join(row) for row in zip(*columns, strict=True)):
         digest.update(line.encode("utf-8"))
         digest.update(b"\n")
     return digest.hexdigest()
@@ -169,8 +213,19 @@ def library_versions() -> dict:
     }
 
 
-def make_card(frame: pd.DataFrame, pipelines: dict, seed: int, sources: list[str], metrics: dict, parameters: dict, command: str) -> dict:
-    return {
+def make_card(
+    frame: pd.DataFrame,
+    pipelines: dict,
+    seed: int,
+    sources: list[str],
+    metrics: dict,
+    parameters: dict,
+    command: str,
+    tuning: dict | None = None,
+) -> dict:
+    """The model card; ``tuning`` (the search space, the chosen parameters and every
+    point's validation score per target) is recorded when the parameters were searched."""
+    card = {
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "command": command,
         "targets": {t: {"labels": [str(c) for c in p.classes_]} for t, p in pipelines.items()},
@@ -180,6 +235,9 @@ def make_card(frame: pd.DataFrame, pipelines: dict, seed: int, sources: list[str
         "versions": library_versions(),
         "metrics": metrics,
     }
+    if tuning is not None:
+        card["tuning"] = json.loads(json.dumps(tuning))
+    return card
 
 
 def save_model(folder: str | Path, model: Model, force: bool = True) -> Path:
@@ -330,6 +388,14 @@ def card_markdown(card: dict) -> str:
             lines.append(
                 f"Cross-validated ({metrics.get('split', '')}): macro-F1 {metrics['macro_f1']:.3f}, accuracy {metrics['accuracy']:.3f}; "
                 f"majority baseline macro-F1 {metrics['baseline_macro_f1']:.3f}."
+            )
+        tuning = card.get("tuning", {}).get("targets", {}).get(target)
+        if tuning:
+            chosen = ", ".join(f"{k}={v}" for k, v in tuning["chosen"].items())
+            lines.append("")
+            lines.append(
+                f"Tuned on a validation part ({card['tuning']['validation_rows']} statements held out of the search): {chosen}, "
+                f"validation macro-F1 {tuning['validation_macro_f1']:.3f} (best of {len(tuning['validation'])} grid points)."
             )
         lines.append("")
     return "\n".join(lines)

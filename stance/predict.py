@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+
 UNCERTAIN = "uncertain"
 
 
@@ -23,18 +25,20 @@ def predict_rows(model, texts: Sequence[str], min_confidence: float = 0.0, expla
     shared = model.predict_all(batch) if usable and hasattr(model, "predict_all") else None
     for target in model.targets:
         labels = model.labels(target)
-        if not usable:
-            proba = []
-        else:
-            proba = shared[target] if shared is not None else model.predict_proba(target, batch)
+        columns = [f"{target}_p_{label}" for label in labels]
         for row in rows:
             row[target] = ""
-            row.update({f"{target}_p_{label}": None for label in labels})
-        for i, p in zip(usable, proba, strict=True):
-            order = sorted(range(len(labels)), key=lambda j: -p[j])
-            rows[i][target] = labels[order[0]] if p[order[0]] >= min_confidence else UNCERTAIN
-            rows[i].update({f"{target}_p_{label}": float(p[j]) for j, label in enumerate(labels)})
+            row.update(dict.fromkeys(columns))
+        if not usable:
+            continue
+        proba = shared[target] if shared is not None else model.predict_proba(target, batch)
+        best = proba.argmax(axis=1)  # the first of equal maxima, as a stable sort would give
+        confident = proba[np.arange(len(batch)), best] >= min_confidence
+        for i, p, b, sure in zip(usable, proba.tolist(), best.tolist(), confident.tolist(), strict=True):
+            rows[i][target] = labels[b] if sure else UNCERTAIN
+            rows[i].update(zip(columns, p, strict=True))
             if explain:
+                order = sorted(range(len(labels)), key=lambda j, p=p: -p[j])
                 pushes = _arrays(model).explain(target, texts[i], order[0], order[1], explain)
                 rows[i][f"{target}_explain"] = [
                     {"ngram": term, "weight": round(weight, 4), "toward": labels[order[0]], "away_from": labels[order[1]]}

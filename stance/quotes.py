@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from stance.sentences import _is_abbreviation, sentence_spans
+from stance.sentences import _is_abbreviation, line_start_matches, sentence_spans
 from stance.sides import infer_side
 from stance.sources import Document
 from stance.statement import Statement
@@ -209,7 +209,7 @@ class Attribution:
 
 def article_end(text: str) -> int:
     """Offset where a reader-comment section starts, or the end of the text."""
-    match = _COMMENT_SECTION.search(text)
+    match = next(line_start_matches(_COMMENT_SECTION, text), None)
     return match.start() if match else len(text)
 
 
@@ -267,15 +267,13 @@ def _closing_positions(text: str, open_at: int, end: int) -> Iterator[int]:
     para_end = text.find("\n", open_at, end)
     para_end = end if para_end < 0 else para_end
     close = OPEN_CLOSE.get(mark, mark)
-    for i in range(open_at + 1, para_end):
-        if text[i] != close:
-            continue
+    i = text.find(close, open_at + 1, para_end)
+    while i >= 0:
         after = text[i + 1] if i + 1 < end else " "
-        if close in ("’", "'") and after.isalpha():
-            continue  # an apostrophe (it’s, Korea’s), not a closing mark
-        if mark in STRAIGHT and not (after.isspace() or after in ".,;:!?)]—-" or i + 1 >= end):
-            continue
-        yield i
+        apostrophe = close in ("’", "'") and after.isalpha()  # it’s, Korea’s: not a closing mark
+        if not apostrophe and (mark not in STRAIGHT or after.isspace() or after in ".,;:!?)]—-" or i + 1 >= end):
+            yield i
+        i = text.find(close, i + 1, para_end)
 
 
 def _read_quote(text: str, open_at: int, end: int) -> QuoteSpan | None:
@@ -320,6 +318,7 @@ def _span(fragments: list[tuple[int, int]], outer_start: int, outer_end: int) ->
 SENTENCE_WINDOW = 1500
 
 
+@lru_cache(maxsize=16)
 def sentence_around(text: str, start: int, end: int, limit: int) -> tuple[int, int]:
     """The sentence holding ``text[start:end]`` (a quote), within its paragraph.
 
@@ -412,9 +411,17 @@ _INVERTED_SPEAKER = re.compile(
 )
 
 
+_CLAUSE_WORDS = frozenset({"is", "are", "was", "were", "be", "that", "has", "have", "had", "will", "would"})
+
+
 def _looks_like_clause(phrase: str) -> bool:
-    words = [w.lower() for w in _WORD.findall(phrase)]
-    return any(w in {"is", "are", "was", "were", "be", "that", "has", "have", "had", "will", "would"} for w in words)
+    return not _CLAUSE_WORDS.isdisjoint(map(str.lower, _WORD.findall(phrase)))
+
+
+_RELATIVE = re.compile(r"\b(?:who|which|whose)\b")
+_CONJUNCTION = re.compile(r"\b(?:that|and|but|while|when|because|if|as)\s+")
+_HONORIFIC = re.compile(r"^(?:Mr|Ms|Mrs|Dr|Sir)\.?\s+")
+_SENTENCE_OR_QUOTE_MARK = re.compile(r"[.!?“”\"]")
 
 
 def subject_before(text: str, cue_start: int, floor: int) -> tuple[str | None, str]:
@@ -435,13 +442,13 @@ def subject_before(text: str, cue_start: int, floor: int) -> tuple[str | None, s
         return segments[-1], segments[-2]  # "Executive Director, Mr Muhammad Ashik, said"
     for k in range(1, min(4, len(segments))):
         name, between = segments[-1 - k], segments[-k:]
-        if any(_looks_like_clause(re.split(r"\b(?:who|which|whose)\b", b)[0]) for b in between):
+        if any(_looks_like_clause(_RELATIVE.split(b, maxsplit=1)[0]) for b in between):
             break
         if _is_pure_name(name):
             return name, ", ".join(between)
     if inverted:
         return None, ""
-    clause = re.split(r"\b(?:that|and|but|while|when|because|if|as)\s+", segments[-1])[-1].strip()
+    clause = _CONJUNCTION.split(segments[-1])[-1].strip()
     if clause and len(clause.split()) <= 12 and not _looks_like_clause(clause):
         speaker = _words_as_speaker(clause)
         if speaker:
@@ -457,7 +464,7 @@ def subject_before(text: str, cue_start: int, floor: int) -> tuple[str | None, s
 
 
 def _strip_honorific(phrase: str) -> str:
-    return re.sub(r"^(?:Mr|Ms|Mrs|Dr|Sir)\.?\s+", "", phrase)
+    return _HONORIFIC.sub("", phrase)
 
 
 def _is_acronym(word: str) -> bool:
@@ -477,7 +484,8 @@ def _is_pure_name(phrase: str) -> bool:
 
 
 _CUE_WORDS = frozenset(v.split()[0] for v in REPORTING_VERBS.split("|"))
-_WORD_TOKEN = re.compile(r"[a-z]+")
+_CUE_BYTES = frozenset(word.encode() for word in _CUE_WORDS)
+_LETTERS_ONLY = bytes(c if ord("a") <= c <= ord("z") else ord(" ") for c in range(256))  # anything else splits words
 
 
 def find_cues(text: str, start: int, end: int) -> Iterator[tuple[int, str]]:
@@ -495,11 +503,13 @@ def find_cues(text: str, start: int, end: int) -> Iterator[tuple[int, str]]:
 
 @lru_cache(maxsize=8)
 def _cue_index(text: str) -> tuple[list[int], list[tuple[int, str]]]:
-    """Every reporting verb of ``text``: the text's words are collected in C (``findall``)
-    and intersected with the verb set; only the verbs present are located with ``str.find``."""
+    """Every reporting verb of ``text``: the text's words are collected in C (ASCII letter
+    runs of the lower-cased text, as bytes) and intersected with the verb set; only the verbs
+    present are located with ``str.find``, and kept where they stand as whole words."""
     lowered = text.lower()
     hits = []
-    for word in _CUE_WORDS.intersection(_WORD_TOKEN.findall(lowered)):
+    letter_runs = lowered.encode("ascii", "replace").translate(_LETTERS_ONLY).split()
+    for word in (w.decode() for w in _CUE_BYTES.intersection(letter_runs)):
         at = lowered.find(word)
         while at >= 0:
             after = at + len(word)
@@ -540,7 +550,11 @@ def attribution_before(text: str, open_at: int, floor: int) -> Attribution | Non
     tail = text[floor:open_at].rstrip()
     if not tail.endswith((":", ",")):
         return None
-    cues = [(at, cue) for at, cue in find_cues(text, max(floor, open_at - 100), open_at) if not re.search(r"[.!?“”\"]", text[at:open_at])]
+    cues = [
+        (at, cue)
+        for at, cue in find_cues(text, max(floor, open_at - 100), open_at)
+        if not _SENTENCE_OR_QUOTE_MARK.search(text, at, open_at)
+    ]
     if not cues:
         return None
     at, cue = cues[-1]
@@ -582,6 +596,7 @@ class Mention:
         return infer_side(f"{self.description}, {self.apposition}")
 
 
+@lru_cache(maxsize=4096)
 def person_name(description: str) -> str | None:
     """'U.S. Secretary of State Mike Pompeo' -> 'Mike Pompeo'; 'a senior official' -> None."""
     words = description.split()
@@ -689,8 +704,8 @@ _APPOSITION = re.compile(r",[^,.]{3,120},")
 def _full_name_mentions(text: str, surname: str) -> Iterator[tuple[int, Mention]]:
     """Offsets and descriptions of ``surname`` written with a given name ('Sung Kim',
     'Cheong Seong-chang'), with the apposition that follows, if any."""
-    for match in re.finditer(rf"\b{re.escape(surname)}\b", text):
-        start, end = match.start(), match.end()
+    for start in _word_occurrences(text, surname):
+        end = start + len(surname)
         before = _NAME_BEFORE.search(text, max(0, start - 100), start)
         after = _NAME_AFTER.match(text, end)
         if before:
@@ -704,6 +719,24 @@ def _full_name_mentions(text: str, surname: str) -> Iterator[tuple[int, Mention]
             continue
         apposition = _APPOSITION.match(text, end)
         yield start, Mention(description, apposition.group(0).strip(" ,") if apposition else "")
+
+
+def _word_occurrences(text: str, word: str) -> Iterator[int]:
+    """Offsets of ``word`` standing as a whole word in ``text`` (like ``\\bword\\b``, found
+    with ``str.find``, which is much faster than a regular expression starting with ``\\b``)."""
+    if not (word[:1].isalnum() and word[-1:].isalnum()):
+        yield from (m.start() for m in re.finditer(rf"\b{re.escape(word)}\b", text))
+        return
+    at = text.find(word)
+    while at >= 0:
+        after = at + len(word)
+        if (at == 0 or not _is_word_char(text[at - 1])) and (after == len(text) or not _is_word_char(text[after])):
+            yield at
+        at = text.find(word, at + 1)
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
 def _is_anaphor(speaker: str) -> bool:
@@ -745,24 +778,77 @@ def remember_mentions(text: str, start: int, end: int, memory: SpeakerMemory) ->
 _BOUNDARY_BACK = re.compile(r"[.!?][\"'”’)\]]*\s+|\n")
 
 
+class _Boundaries:
+    """Every sentence-boundary candidate of a text (final punctuation, closing marks and
+    white space; or a line break), found in one pass, so the sentence around any position
+    is a binary search away. Whether a period ends an abbreviation is decided on demand."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        spans = [match.span() for match in _BOUNDARY_BACK.finditer(text)]
+        self.starts: list[int] = [start for start, _ in spans]
+        self.ends: list[int] = [end for _, end in spans]
+        self._final: dict[int, bool] = {}
+
+    def core_end(self, k: int) -> int:
+        """End of candidate ``k``'s punctuation and closing marks plus one white-space character."""
+        start = self.starts[k]
+        return start + len(self.text[start : self.ends[k]].rstrip()) + 1
+
+    def newline(self, k: int) -> bool:
+        return self.text[self.starts[k]] == "\n" and self.ends[k] == self.starts[k] + 1
+
+    def final(self, k: int) -> bool:
+        """Whether candidate ``k`` ends a sentence (a line break, or punctuation that does not
+        close an abbreviation)."""
+        if k not in self._final:
+            start = self.starts[k]
+            self._final[k] = self.newline(k) or not (self.text[start] == "." and _is_abbreviation(self.text, start))
+        return self._final[k]
+
+
+@lru_cache(maxsize=8)
+def _boundaries(text: str) -> _Boundaries:
+    return _Boundaries(text)
+
+
 def sentence_start(text: str, position: int, floor: int) -> int:
-    """Start of the sentence holding ``position`` (not before ``floor``)."""
-    start = floor
-    for match in _BOUNDARY_BACK.finditer(text, max(floor, position - 400), position):
-        if match.group(0) == "\n" or not (match.group(0)[0] == "." and _is_abbreviation(text, match.start())):
-            start = match.end()
-    return start
+    """Start of the sentence holding ``position`` (not before ``floor``, nor more than 400
+    characters back): the end of the last boundary in that window.
+
+    Same result as scanning the window with ``_BOUNDARY_BACK``: a boundary cut by the
+    window's right edge ends at ``position``; inside white space cut by its left edge
+    only line breaks count.
+    """
+    index = _boundaries(text)
+    low = max(floor, position - 400)
+    first = bisect.bisect_left(index.starts, low)
+    for k in range(bisect.bisect_left(index.starts, position) - 1, first - 1, -1):
+        if (index.ends[k] <= position or index.core_end(k) <= position) and index.final(k):
+            return min(index.ends[k], position)
+    if first > 0 and index.ends[first - 1] > low:  # white space running across the left edge
+        line_break = text.rfind("\n", low, min(index.ends[first - 1], position))
+        if line_break >= 0:
+            return line_break + 1
+    return floor
 
 
 def _sentence_end(text: str, position: int, limit: int) -> int:
     """End of the sentence going on at ``position`` (its final punctuation and closing marks included)."""
+    index = _boundaries(text)
     stop = min(limit, position + SENTENCE_WINDOW)
-    for match in _BOUNDARY_BACK.finditer(text, position, stop):
-        if match.group(0) == "\n":
-            return match.start()
-        if match.group(0)[0] == "." and _is_abbreviation(text, match.start()):
-            continue
-        return match.start() + len(match.group(0).rstrip())
+    first = bisect.bisect_left(index.starts, position)
+    if first > 0 and index.ends[first - 1] > position:  # ``position`` is inside a boundary's white space
+        line_break = text.find("\n", position, min(index.ends[first - 1], stop))
+        if line_break >= 0:
+            return line_break
+    for k in range(first, len(index.starts)):
+        if index.starts[k] >= stop or (index.ends[k] > stop and index.core_end(k) > stop):
+            break
+        if index.newline(k):
+            return index.starts[k]
+        if index.final(k):
+            return index.core_end(k) - 1
     return stop
 
 
@@ -787,12 +873,17 @@ def quote_statements(
     while index < len(spans):
         span = spans[index]
         memory.defer(cursor, span.outer_start)
+        may_join = _may_join(text, spans, index)
+        if not may_join and _left_out(text, span, min_partial_words, include_titles):
+            index += 1  # a title or short partial quote: no need to look for its speaker
+            cursor = max(cursor, sentence_around(text, span.outer_start, span.outer_end, limit)[1], span.outer_end)
+            continue
         joined, attribution, consumed = _attribute_with_continuation(text, spans, index, limit)
         index += consumed
         cursor = max(cursor, sentence_around(text, joined.outer_start, joined.outer_end, limit)[1], joined.outer_end)
         kind = _kind_of(text, joined)
-        if kind == "partial" and _word_count(text, joined) < min_partial_words or (not include_titles and _looks_like_title(text, joined)):
-            continue
+        if may_join and _left_out(text, joined, min_partial_words, include_titles, kind):
+            continue  # (a span that cannot be joined was checked above)
         floating = attribution is None and kind == "direct" and _continues_speaker(text, joined, previous, memory)
         if attribution is None and not floating and not include_unattributed:
             continue
@@ -814,16 +905,33 @@ def quote_statements(
         )
 
 
+def _left_out(text: str, span: QuoteSpan, min_partial_words: int, include_titles: bool, kind: str | None = None) -> bool:
+    """Whether a quote is not reported: a partial quote of too few words, or a title."""
+    if (kind or _kind_of(text, span)) == "partial" and _word_count(text, span) < min_partial_words:
+        return True
+    return not include_titles and _looks_like_title(text, span)
+
+
+def _may_join(text: str, spans: list[QuoteSpan], index: int) -> bool:
+    """Whether ``spans[index]`` and the next span can be one quote interrupted by its
+    attribution ('"We will," he said, "respond."'), if an attribution is found between."""
+    if index + 1 >= len(spans):
+        return False
+    span = spans[index]
+    between = text[span.outer_end : spans[index + 1].outer_start]
+    return "\n" not in between and bool(_ENDS_WITH_COMMA.search(between)) and _last_fragment_open(text, span)
+
+
+_ENDS_WITH_COMMA = re.compile(r",\s*$")
+
+
 def _attribute_with_continuation(text: str, spans: list[QuoteSpan], index: int, limit: int) -> tuple[QuoteSpan, Attribution | None, int]:
     """Attribute ``spans[index]``; join the next span when the attribution interrupts one quote."""
     span = spans[index]
     after = attribution_after(text, span.outer_end, limit)
-    if after and index + 1 < len(spans):
+    if after and _may_join(text, spans, index):
         nxt = spans[index + 1]
-        between = text[span.outer_end : nxt.outer_start]
-        if "\n" not in between and re.search(r",\s*$", between) and _last_fragment_open(text, span):
-            joined = QuoteSpan(span.fragments + nxt.fragments, span.outer_start, nxt.outer_end)
-            return joined, after, 2
+        return QuoteSpan(span.fragments + nxt.fragments, span.outer_start, nxt.outer_end), after, 2
     if after:
         return span, after, 1
     sent_start, sent_end = sentence_around(text, span.outer_start, span.outer_end, limit)

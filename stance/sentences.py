@@ -134,3 +134,21 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
     while end > start and text[end - 1].isspace():
         end -= 1
     return (start, end) if start < end else None
+
+
+def line_start_matches(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` for a pattern that starts with ``^`` in MULTILINE mode,
+    tried only where a line starts: the regular-expression engine would try (and fail at)
+    every character in between."""
+    position = 0
+    while position <= len(text):
+        match = pattern.match(text, position)
+        if match:
+            yield match
+            position = match.end()
+            if position > 0 and text[position - 1] == "\n" and position > match.start():
+                continue  # the match ended where a line starts
+        line_break = text.find("\n", position)
+        if line_break < 0:
+            return
+        position = line_break + 1

@@ -47,3 +47,26 @@ def test_tampered_arrays_are_refused(trained_model_dir, tmp_path):
     with pytest.raises(ModelError, match="do not match the SHA-256"):
         load_predictor(copy)
     assert not isinstance(load_predictor(copy, trust=True), FastModel)
+
+
+def test_word_cache_is_bounded_and_does_not_change_results(trained_model_dir, monkeypatch):
+    import stance.arrays
+
+    fast = load_predictor(trained_model_dir)
+    texts = load_labels([LABELS])["text"].tolist()[:300] + HOSTILE
+    expected = fast.predict_all(texts)
+    monkeypatch.setattr(stance.arrays, "WORD_CACHE_SIZE", 5)
+    monkeypatch.setattr(stance.arrays, "CHUNK", 7)
+    fresh = load_predictor(trained_model_dir)
+    again = fresh.predict_all(texts)
+    for target in fresh.targets:
+        assert np.abs(again[target] - expected[target]).max() < 1e-12
+    caches = [f._word_cache for t in fresh.arrays.targets_arrays.values() for f in t.feature_sets if f.analyzer == "char_wb"]
+    assert caches and all(len(cache) <= 5 for cache in caches)
+
+
+def test_no_texts_give_empty_probabilities(trained_model_dir):
+    fast = load_predictor(trained_model_dir)
+    for target, probabilities in fast.predict_all([]).items():
+        assert probabilities.shape == (0, len(fast.labels(target)))
+        assert fast.predict_proba(target, []).shape == (0, len(fast.labels(target)))

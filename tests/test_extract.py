@@ -36,6 +36,8 @@ def test_transcript_turns_and_questions():
 def test_role_labels_resolve_from_title():
     doc = Document(text="", source="x", title="Remarks by President Biden After Marine One Arrival")
     assert resolve_turn_speaker("THE PRESIDENT", doc) == "Biden"
+    unnamed = Document(text="x", source="s", title="Remarks by the President After Meeting with President Moon Jae-in")
+    assert resolve_turn_speaker("THE PRESIDENT", unnamed) == "the president"
     assert resolve_turn_speaker("SENIOR ADMINISTRATION OFFICIAL", doc) == "a senior administration official"
 
 

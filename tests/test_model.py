@@ -98,3 +98,21 @@ def test_low_confidence_abstains(trained_model_dir):
     model = load_predictor(trained_model_dir)
     [row] = predict_rows(model, ["Hello."], min_confidence=0.999)
     assert row["stance"] == "uncertain" and row["stance_p_neutral"] is not None
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_fitting_targets_together_equals_fitting_each(sample_labels, n_jobs):
+    """Shared feature fits (stance and tone with equal feature settings) give the same pipelines."""
+    import numpy as np
+
+    from stance.model import fit_targets
+
+    frame = load_labels([sample_labels])
+    parameters = {"stance": {"C": 3.0}, "tone": {"class_weight": None}}
+    together = fit_targets(frame, ["stance", "tone"], seed=0, parameters=parameters, n_jobs=n_jobs)
+    texts = frame["text"].tolist()
+    for target in ("stance", "tone"):
+        alone = fit_target(frame, target, seed=0, **parameters[target])
+        assert np.array_equal(together[target].predict_proba(texts), alone.predict_proba(texts))
+        assert together[target].get_params()["classifier__C"] == alone.get_params()["classifier__C"]
+    assert together["stance"].named_steps["features"] is not together["tone"].named_steps["features"]

@@ -4,8 +4,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stance.extract import ExtractOptions, statements_of
-from stance.sentences import sentence_spans
+from stance import quotes
+from stance.extract import _TURN, ExtractOptions, statements_of
+from stance.sentences import _is_abbreviation, line_start_matches, sentence_spans
 from stance.sources import Document
 
 PIECES = st.sampled_from(
@@ -74,6 +75,57 @@ def test_sentence_spans_are_ordered_and_trimmed(text):
         assert previous <= start < end <= len(text)
         assert not text[start].isspace() and not text[end - 1].isspace()
         previous = end
+
+
+def _windowed_sentence_start(text, position, floor):
+    """The plain definition: scan the window for boundaries and keep the last one."""
+    start = floor
+    for match in quotes._BOUNDARY_BACK.finditer(text, max(floor, position - 400), position):
+        if match.group(0) == "\n" or not (match.group(0)[0] == "." and _is_abbreviation(text, match.start())):
+            start = match.end()
+    return start
+
+
+def _windowed_sentence_end(text, position, limit):
+    stop = min(limit, position + quotes.SENTENCE_WINDOW)
+    for match in quotes._BOUNDARY_BACK.finditer(text, position, stop):
+        if match.group(0) == "\n":
+            return match.start()
+        if not (match.group(0)[0] == "." and _is_abbreviation(text, match.start())):
+            return match.start() + len(match.group(0).rstrip())
+    return stop
+
+
+WHITESPACE_TEXTS = st.lists(st.sampled_from([".", "!", "”", ")", " ", "\n", "\n\n", " \n ", "U.S.", "Mr.", "a", "We"]), max_size=40).map(
+    "".join
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(TEXTS, WHITESPACE_TEXTS), st.data())
+def test_indexed_sentence_bounds_equal_a_window_scan(text, data):
+    for _ in range(10):
+        position = data.draw(st.integers(0, len(text)))
+        floor = data.draw(st.integers(0, position))
+        limit = data.draw(st.integers(position, len(text)))
+        assert quotes.sentence_start(text, position, floor) == _windowed_sentence_start(text, position, floor)
+        assert quotes._sentence_end(text, position, limit) == _windowed_sentence_end(text, position, limit)
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXTS)
+def test_line_start_matches_equal_finditer(text):
+    for pattern in (_TURN, quotes._COMMENT_SECTION):
+        assert [m.span() for m in line_start_matches(pattern, text)] == [m.span() for m in pattern.finditer(text)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(TEXTS, st.sampled_from(["Kim", "Kirby", "é", "U.S.", "said", "_x"]))
+def test_word_occurrences_equal_a_word_boundary_search(text, word):
+    import re
+
+    expected = [m.start() for m in re.finditer(rf"\b{re.escape(word)}\b", text)]
+    assert list(quotes._word_occurrences(text, word)) == expected
 
 
 def test_very_long_document_is_handled():

@@ -31,21 +31,24 @@ GOLD_DOCS = ROOT / "tests" / "data" / "gold" / "docs"
 
 def extraction_speed(paths: list[Path], target_bytes: int) -> tuple[float, int, float]:
     texts = [p.read_text(encoding="utf-8") for p in paths]
-    size = sum(len(t.encode("utf-8")) for t in texts)
-    repeats = max(1, target_bytes // size)
-    documents = [Document(text=t, source=f"{i}") for i, t in enumerate(texts)] * repeats
-    list(statements_of(documents[0]))  # warm the regular-expression caches
+    repeats = max(1, target_bytes // sum(len(t.encode("utf-8")) for t in texts))
+    # Each copy ends with its own number, so no per-document cache (sentence and
+    # cue indexes) can answer for an earlier copy: every document is new work.
+    documents = [Document(text=f"{t}\n\n[{r}]\n", source=f"{r}.{i}") for r in range(repeats) for i, t in enumerate(texts)]
+    size = sum(len(d.text.encode("utf-8")) for d in documents)
+    list(statements_of(Document(text=texts[0], source="warm-up")))  # compile the regular expressions
     start = time.perf_counter()
     count = sum(1 for d in documents for _ in statements_of(d))
     seconds = time.perf_counter() - start
-    return size * repeats / 1e6 / seconds, count, seconds
+    return size / 1e6 / seconds, count, seconds
 
 
-def cold_start(args: list[str], runs: int = 7) -> float:
+def cold_start(args: list[str], runs: int = 7, command: list[str] | None = None) -> float:
+    """Median wall time of ``python -m stance ARGS`` (or of ``command``) in a new process."""
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "stance", *args], check=True, capture_output=True, cwd=ROOT)
+        subprocess.run(command or [sys.executable, "-m", "stance", *args], check=True, capture_output=True, cwd=ROOT)
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
@@ -56,6 +59,28 @@ def bulk_texts(n: int) -> list[str]:
 
     texts = load_labels([ROOT / "labels"])["text"].tolist()
     return [f"{texts[i % len(texts)]} ({i})" for i in range(n)]
+
+
+def host_reference() -> float:
+    """Seconds for a fixed pure-Python workload (string splitting, a dict, a regex; best of 3).
+
+    Shared virtual machines of the same size differ in speed from hour to hour; this
+    figure, printed with every run, lets runs on different hosts be compared.
+    """
+    import re
+
+    words = re.compile(r"[a-z]+")
+    text = "The United States condemns the launch, said the spokesperson on Monday. " * 2000
+    times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        counts: dict[str, int] = {}
+        for _ in range(10):
+            for word in words.findall(text.lower()):
+                counts[word] = counts.get(word, 0) + 1
+            text.split(".")
+        times.append(time.perf_counter() - start)
+    return min(times)
 
 
 def prediction_throughput(texts: list[str]) -> tuple[float, float]:
@@ -119,12 +144,14 @@ def bulk_prediction(n: int, jobs: int) -> tuple[float, float]:
 def main() -> None:
     quick = "--quick" in sys.argv
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(f"host reference: {host_reference():.3f} s for a fixed pure-Python workload (lower is faster)")
     articles = sorted(GOLD_DOCS.glob("*.txt"))
     transcripts = sorted(GOLD_DOCS.glob("*.md"))
     mb_s, count, seconds = extraction_speed(articles, 1_000_000 if quick else 5_000_000)
     print(f"extract, articles:    {mb_s:6.2f} MB/s on one core ({count:,} statements in {seconds:.2f} s)")
     mb_s, count, seconds = extraction_speed(transcripts, 500_000 if quick else 2_000_000)
     print(f"extract, transcripts: {mb_s:6.2f} MB/s on one core ({count:,} statements in {seconds:.2f} s)")
+    print(f"`python -c pass` (the interpreter alone): {cold_start([], 3 if quick else 7, [sys.executable, '-c', 'pass']):.2f} s median")
     print(f"`stance --help` cold start:          {cold_start(['--help'], 3 if quick else 7):.2f} s median")
     print(f'`stance predict "..."` cold start:   {cold_start(["predict", "We condemn the launch."], 3 if quick else 7):.2f} s median')
     texts = bulk_texts(5_000 if quick else 30_000)

@@ -1,7 +1,7 @@
 """Print training speed and memory figures for `stance train` (never run as a test).
 
-    python scripts/benchmark_training.py                      # N=100,000 statements, the full tuning grid
-    python scripts/benchmark_training.py --grid small         # 4 grid points instead of 24 (about 30 minutes a repeat)
+    python scripts/benchmark_training.py                      # N=100,000, the full 24-point grid (about an hour on 2 cores)
+    python scripts/benchmark_training.py --grid small         # 4 grid points instead of 24 (about 25 minutes)
     python scripts/benchmark_training.py --n 20000 --repeat 3 --runs tune,plain
 
 The labelled corpus under labels/ is replicated to N statements with small seeded

@@ -424,13 +424,17 @@ _HONORIFIC = re.compile(r"^(?:Mr|Ms|Mrs|Dr|Sir)\.?\s+")
 _SENTENCE_OR_QUOTE_MARK = re.compile(r"[.!?“”\"]")
 
 
+_DATELINE = re.compile(r"\)\s*(?:--|—|–)\s+")  # 'Pyongyang, May 11 (KCNA) -- ', 'SEOUL (Yonhap) — '
+
+
 def subject_before(text: str, cue_start: int, floor: int) -> tuple[str | None, str]:
     """The noun phrase right before a reporting verb, and its apposition if any.
 
     'The official recalled' -> 'The official'; 'Andrei Lankov, director of Korea
     Risk Group, a think tank, said' -> ('Andrei Lankov', 'director of ...').
     """
-    tokens = text[floor:cue_start].split()
+    dateline = _DATELINE.search(text, floor, cue_start)
+    tokens = text[dateline.end() if dateline else floor : cue_start].split()
     while tokens and _ADVERBS.match(tokens[-1].strip(",")):
         tokens.pop()
     chunk = " ".join(tokens)
@@ -588,12 +592,16 @@ class Mention:
 
     @property
     def name(self) -> str:
-        """The person's name without titles, a country's full name, or the description."""
-        return COUNTRY_NAMES.get(self.description) or person_name(self.description) or self.description
+        """The person's name without titles, a country's full name, or the description
+        without a size modifier ('the 15-member Security Council' -> 'the Security Council')."""
+        return COUNTRY_NAMES.get(self.description) or person_name(self.description) or _SIZE_MODIFIER.sub("", self.description)
 
     @property
     def side(self) -> str | None:
         return infer_side(f"{self.description}, {self.apposition}")
+
+
+_SIZE_MODIFIER = re.compile(r"\b\d[\d,]*-(?:member|nation|country|state|strong)\s+", re.I)
 
 
 @lru_cache(maxsize=4096)
@@ -604,7 +612,7 @@ def person_name(description: str) -> str | None:
         return None
     run: list[str] = []
     for word in reversed(words):
-        if not _NAME_TOKEN.match(word) or word in _TITLE_WORDS or _is_acronym(word):
+        if not _NAME_TOKEN.match(word) or word in _TITLE_WORDS or _is_acronym(word) or _names_a_state(word):
             break
         run.insert(0, word)
     before = words[len(words) - len(run) - 1] if len(run) < len(words) else ""
@@ -612,7 +620,13 @@ def person_name(description: str) -> str | None:
     # with the end of a title; a name keeps two tokens (three with an initial).
     if len(run) > 2 and before in {"for", "of", "and", "on", "to"}:
         run = run[-3:] if re.fullmatch(r"[A-Z]\.", run[-2]) else run[-2:]
-    return " ".join(run) if run else None
+    return " ".join(run) if run and not _names_a_state(" ".join(run)) else None
+
+
+def _names_a_state(word: str) -> bool:
+    """'Japan', 'Pyongyang', 'Washington': a state or its capital, which stands for a
+    government ('Pyongyang said'), never for a person's name."""
+    return infer_side(word.strip(".,'’")) not in (None, "analyst", "other_state")
 
 
 class SpeakerMemory:

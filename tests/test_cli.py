@@ -1,6 +1,8 @@
 """Every command through click's CliRunner: output and exit codes."""
 
 import json
+import subprocess
+import sys
 
 import pandas as pd
 import pytest
@@ -113,6 +115,24 @@ def test_predict_errors(runner, trained_model_dir, tmp_path):
     assert wrong.exit_code == 1 and "no column 'text'" in wrong.output
     empty = runner.invoke(cli, ["predict", "  ", "--model", str(trained_model_dir)])
     assert empty.exit_code == 1 and "empty" in empty.output
+
+
+PREDICT_THEN_LIST_HEAVY_MODULES = """
+import sys
+from click.testing import CliRunner
+from stance.cli import cli
+for args in (["predict", "The launch is a provocation."], ["predict", "--input", sys.argv[1], "--format", "csv"]):
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+print(" ".join(m for m in ("sklearn", "pandas", "scipy", "joblib") if m in sys.modules))
+"""
+
+
+def test_predicting_with_the_shipped_model_imports_neither_scikit_learn_nor_pandas(tmp_path):
+    path = tmp_path / "in.csv"
+    path.write_text("id,text\n1,We condemn the launch.\n2,We remain open to dialogue.\n", encoding="utf-8")
+    run = subprocess.run([sys.executable, "-c", PREDICT_THEN_LIST_HEAVY_MODULES, str(path)], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == ""
 
 
 def test_evaluate_report_and_tune(runner, sample_labels, tmp_path):

@@ -78,7 +78,7 @@ SEEDS = {
         ("he", "Donald Trump", "direct", "I have no problem"),
         (
             "the 15-member United Nations Security Council",
-            "the 15-member United Nations Security Council",
+            "the United Nations Security Council",
             "partial",
             "re-establish its pre-existing",
         ),
@@ -139,6 +139,9 @@ def test_find_quote_spans(text, expected):
         ("Deputy Assistant Secretary of State for European and Eurasian Affairs Robin Dunnigan", "Robin Dunnigan"),
         ("a senior U.S. official", None),
         ("SMS Zaqy Mohamad", "Zaqy Mohamad"),
+        ("Prime Minister of Japan Kishida", "Kishida"),
+        ("Pyongyang", None),
+        ("South Korea", None),
     ],
 )
 def test_person_name(description, name):
@@ -153,3 +156,26 @@ def test_scare_quotes_and_titles_dropped_by_default_but_available():
         "routine",
         "Central and South Asia: Regional Connectivity.",
     ]
+
+
+def test_a_dateline_is_not_the_speaker():
+    text = 'SEOUL, March 3 (Yonhap) -- Last week, Defense Minister Lee Jong-sup said that "the alliance stands ready to respond."'
+    [statement] = statements_of(Document(text=text, source="x"))
+    assert statement.speaker == "Defense Minister Lee Jong-sup"
+    assert statement.speaker_resolved == "Lee Jong-sup"
+
+
+def test_he_refers_to_a_person_not_to_a_capital_that_speaks():
+    text = (
+        "Foreign Minister Park Jin said the talks had gone well. Pyongyang said the drills were a rehearsal for invasion. "
+        '"We will not be intimidated," he said.'
+    )
+    [statement] = statements_of(Document(text=text, source="x"))
+    assert statement.speaker_resolved == "Park Jin"
+
+
+def test_a_size_modifier_is_dropped_from_the_resolved_speaker():
+    text = 'The 15-member Security Council said it "strongly condemns the launch and calls for restraint."'
+    [statement] = statements_of(Document(text=text, source="x"))
+    assert statement.speaker == "The 15-member Security Council"
+    assert statement.speaker_resolved == "The Security Council"

@@ -620,7 +620,7 @@ def person_name(description: str) -> str | None:
     # with the end of a title; a name keeps two tokens (three with an initial).
     if len(run) > 2 and before in {"for", "of", "and", "on", "to"}:
         run = run[-3:] if re.fullmatch(r"[A-Z]\.", run[-2]) else run[-2:]
-    return " ".join(run) if run and not _names_a_state(" ".join(run)) else None
+    return " ".join(run) if run else None
 
 
 def _names_a_state(word: str) -> bool:

@@ -141,7 +141,6 @@ def test_find_quote_spans(text, expected):
         ("SMS Zaqy Mohamad", "Zaqy Mohamad"),
         ("Prime Minister of Japan Kishida", "Kishida"),
         ("Pyongyang", None),
-        ("South Korea", None),
     ],
 )
 def test_person_name(description, name):

@@ -8,10 +8,11 @@ The output keeps every input column and adds the labels and probabilities.
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 from stance.errors import InputError
 
@@ -23,16 +24,22 @@ _worker_model = None
 def iter_rows(path: str | Path, text_column: str, encoding: str = "utf-8") -> Iterator[dict]:
     """Rows of a CSV (with ``text_column``) or JSON-lines file, read lazily."""
     path = Path(path)
-    with open(path, "rb") as probe:
-        if b"\x00" in probe.read(8192):
-            raise InputError(f"{path}: looks like a binary file (NUL bytes); give a UTF-8 CSV or JSONL file.")
-    jsonl = path.suffix.lower() in (".jsonl", ".ndjson")
-    with open(path, encoding=encoding, newline="" if not jsonl else None, errors="strict") as handle:
+    with open(path, "rb") as raw:
+        yield from rows_from_binary(raw, str(path), path.suffix.lower() in (".jsonl", ".ndjson"), text_column, encoding)
+
+
+def rows_from_binary(raw: BinaryIO, source: str, jsonl: bool, text_column: str, encoding: str = "utf-8") -> Iterator[dict]:
+    """Rows of an open, seekable binary CSV or JSON-lines stream decoded as ``encoding``;
+    a binary file (NUL bytes) or text in another encoding gets a clear error."""
+    if b"\x00" in raw.read(8192):
+        raise InputError(f"{source}: looks like a binary file (NUL bytes); give a UTF-8 CSV or JSONL file.")
+    raw.seek(0)
+    with io.TextIOWrapper(raw, encoding=encoding, newline="" if not jsonl else None, errors="strict") as handle:  # closes ``raw`` too
         try:
-            yield from rows_from_stream(handle, str(path), jsonl, text_column)
+            yield from rows_from_stream(handle, source, jsonl, text_column)
         except UnicodeDecodeError as exc:
             raise InputError(
-                f"{path}: not {encoding} text near byte {exc.start}; convert it or name its encoding with --encoding."
+                f"{source}: not {encoding} text near byte {exc.start}; convert it or name its encoding with --encoding."
             ) from exc
 
 

@@ -14,7 +14,6 @@ them only inside its functions, so importing it stays cheap.
 
 from __future__ import annotations
 
-import io
 import logging
 import math
 import threading
@@ -188,39 +187,23 @@ def input_columns(path: str, fmt: str, text_column: str, encoding: str = "utf-8"
         if text_column not in names:
             raise InputError(f"{path}: no column {text_column!r}; columns are: {', '.join(names)}. Choose one with --text-column.")
         return names
-    with _open_text(path, fmt, encoding) as handle:
-        first = next(_read_rows(handle, path, fmt, text_column), None)
+    first = next(_text_rows(path, fmt, text_column, encoding), None)
     return list(first) if first is not None else [text_column]
 
 
-@contextmanager
-def _open_text(path: str, fmt: str, encoding: str) -> Iterator[io.TextIOBase]:
-    """A CSV or JSON-lines file as text, opened the way :func:`stance.bulk.iter_rows` opens it."""
+def _text_rows(path: str, fmt: str, text_column: str, encoding: str) -> Iterator[dict]:
+    """Rows of a CSV or JSON-lines file at any address fsspec reads (compressed by extension),
+    read like ``stance predict --input`` reads a file (:func:`stance.bulk.rows_from_binary`)."""
     import fsspec
 
+    from stance.bulk import rows_from_binary
+
     try:
-        opened = fsspec.open(path, "rb", compression="infer")
-        raw = opened.open()
+        raw = fsspec.open(path, "rb", compression="infer").open()
     except OSError as exc:
         raise InputError(f"{path}: cannot be opened ({exc}); every worker must be able to read the inputs at this path.") from exc
-    try:
-        if b"\x00" in raw.read(8192):
-            raise InputError(f"{path}: looks like a binary file (NUL bytes); give a UTF-8 CSV or JSONL file.")
-        raw.seek(0)
-        yield io.TextIOWrapper(raw, encoding=encoding, newline="" if fmt == "csv" else None, errors="strict")
-    finally:
-        raw.close()
-
-
-def _read_rows(handle: io.TextIOBase, path: str, fmt: str, text_column: str) -> Iterator[dict]:
-    from stance.bulk import rows_from_stream
-
-    try:
-        yield from rows_from_stream(handle, path, fmt == "jsonl", text_column)
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"{path}: not {handle.encoding} text near byte {exc.start}; convert it or name its encoding with --encoding."
-        ) from exc
+    with raw:
+        yield from rows_from_binary(raw, path, fmt == "jsonl", text_column, encoding)
 
 
 def read_text_partition(path: str, fmt: str, text_column: str, encoding: str, header: Sequence[str]):
@@ -232,8 +215,7 @@ def read_text_partition(path: str, fmt: str, text_column: str, encoding: str, he
     """
     import pandas as pd
 
-    with _open_text(path, fmt, encoding) as handle:
-        rows = list(_read_rows(handle, path, fmt, text_column))
+    rows = list(_text_rows(path, fmt, text_column, encoding))
     return pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame(columns=list(header), dtype=object)
 
 

@@ -159,8 +159,7 @@ class TargetArrays:
         return [(term, weight) for term, weight in ranked[:top] if weight > 0]
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
-        parts = [self.decisions(texts[i : i + CHUNK], {}) for i in range(0, len(texts), CHUNK)]
-        return _probabilities(np.concatenate(parts) if parts else np.empty((0, self.coef.shape[0])))
+        return _probabilities_in_chunks({"": self}, texts)[""]
 
     def decisions(self, texts: list[str], transformed: dict) -> np.ndarray:
         """Decision values, one row per text. ``transformed`` caches each feature set's
@@ -176,13 +175,26 @@ class TargetArrays:
                 total[rows[starts]] += np.add.reduceat(coef.take(columns, axis=0) * values[:, None], starts, axis=0)
         return total
 
-    @property
+    @functools.cached_property
     def _coef_by_feature_set(self) -> list[np.ndarray]:
         """Each feature set's block of coefficients, one contiguous row per feature."""
-        if not hasattr(self, "_blocks"):
-            ends = [*self.offsets[1:], self.coef.shape[1]]
-            self._blocks = [np.ascontiguousarray(self.coef[:, start:end].T) for start, end in zip(self.offsets, ends, strict=True)]
-        return self._blocks
+        ends = [*self.offsets[1:], self.coef.shape[1]]
+        return [np.ascontiguousarray(self.coef[:, start:end].T) for start, end in zip(self.offsets, ends, strict=True)]
+
+
+def _probabilities_in_chunks(targets: dict[str, TargetArrays], texts: list[str]) -> dict[str, np.ndarray]:
+    """Probabilities of ``texts`` for each target, in chunks of :data:`CHUNK` texts (which
+    keeps the working arrays small); targets sharing a vectorizer transform each chunk once."""
+    decisions: dict[str, list[np.ndarray]] = {name: [] for name in targets}
+    for start in range(0, len(texts), CHUNK):
+        chunk = texts[start : start + CHUNK]
+        transformed: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        for name, target in targets.items():
+            decisions[name].append(target.decisions(chunk, transformed))
+    return {
+        name: _probabilities(np.concatenate(parts) if parts else np.empty((0, targets[name].coef.shape[0])))
+        for name, parts in decisions.items()
+    }
 
 
 def _probabilities(decision: np.ndarray) -> np.ndarray:
@@ -215,18 +227,8 @@ class ArrayModel:
         return self.targets_arrays[target].explain(text, chosen, runner_up, top)
 
     def predict_all(self, texts: list[str]) -> dict[str, np.ndarray]:
-        """Probabilities for every target, transforming the texts once per shared vectorizer
-        (in chunks of :data:`CHUNK` texts, which keeps the working arrays small)."""
-        decisions: dict[str, list[np.ndarray]] = {name: [] for name in self.targets_arrays}
-        for start in range(0, len(texts), CHUNK):
-            chunk = texts[start : start + CHUNK]
-            transformed: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-            for name, target in self.targets_arrays.items():
-                decisions[name].append(target.decisions(chunk, transformed))
-        return {
-            name: _probabilities(np.concatenate(parts) if parts else np.empty((0, t.coef.shape[0])))
-            for (name, parts), t in zip(decisions.items(), self.targets_arrays.values(), strict=True)
-        }
+        """Probabilities for every target, transforming the texts once per shared vectorizer."""
+        return _probabilities_in_chunks(self.targets_arrays, texts)
 
     @classmethod
     def from_pipelines(cls, pipelines: dict) -> ArrayModel:

@@ -40,11 +40,16 @@ TARGETS = ("stance", "tone")
 MAX_LOSS = 0.01
 
 
+def feature_sets(model: ArrayModel) -> list:
+    """The model's distinct feature sets (targets share them)."""
+    return list({id(f): f for t in model.targets_arrays.values() for f in t.feature_sets}.values())
+
+
 def throughput(model: ArrayModel, texts: list[str], repeats: int = 3) -> float:
     """Statements per CPU-second, best of ``repeats`` (the word cache starts empty each time)."""
     best = 0.0
     for _ in range(repeats):
-        for features in {id(f): f for t in model.targets_arrays.values() for f in t.feature_sets}.values():
+        for features in feature_sets(model):
             features.__dict__.pop("_word_cache", None)
         start = time.process_time()
         model.predict_all(texts)
@@ -55,7 +60,7 @@ def throughput(model: ArrayModel, texts: list[str], repeats: int = 3) -> float:
 def measure(frame, name: str, overrides: dict, folds: int, timed: list[str]) -> dict:
     scores = {t: evaluate_target(frame, t, "group", folds, 0, baselines=False, **overrides).model["macro_f1"] for t in TARGETS}
     model = ArrayModel.from_pipelines({t: fit_target(frame, t, 0, **overrides) for t in TARGETS})
-    vocabulary = sum(len(f.vocabulary) for f in {id(f): f for t in model.targets_arrays.values() for f in t.feature_sets}.values())
+    vocabulary = sum(len(f.vocabulary) for f in feature_sets(model))
     return {"name": name, **scores, "rate": throughput(model, timed), "vocabulary": vocabulary}
 
 

@@ -197,7 +197,7 @@ def run_bare(mode: str, labels: Path, jobs: int, grid: dict, out: Path) -> None:
     from sklearn.metrics import f1_score
 
     from stance.evaluate import folds
-    from stance.model import build_pipeline
+    from stance.features import build_pipeline
     from stance.tune import combinations, validation_split
 
     frame = pd.read_csv(labels, dtype=str, keep_default_na=False)

@@ -9,7 +9,7 @@ prediction throughput of its arrays model (stance + tone, one shared transform,
 one core, CPU time) and its vocabulary size. The rule: keep the fastest candidate
 that loses no more than 1 point of macro-F1 on either target against the first
 configuration (word 1-2-grams, character 2-5-grams). It chose character 3-4-grams,
-now the default (stance.model.DEFAULT_PARAMETERS).
+now the default (stance.features.DEFAULT_PARAMETERS).
 """
 
 from __future__ import annotations
@@ -23,8 +23,9 @@ sys.path.insert(0, str(ROOT))
 
 from stance.arrays import ArrayModel  # noqa: E402
 from stance.evaluate import evaluate_target  # noqa: E402
+from stance.features import DEFAULT_PARAMETERS  # noqa: E402
 from stance.labels import load_labels  # noqa: E402
-from stance.model import DEFAULT_PARAMETERS, fit_target  # noqa: E402
+from stance.model import fit_target  # noqa: E402
 
 REFERENCE = "word 1-2, char_wb 2-5"  # the first configuration, before this choice
 CANDIDATES = {

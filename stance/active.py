@@ -18,8 +18,9 @@ import numpy as np
 import pandas as pd
 
 from stance.errors import LabelError
+from stance.escaping import CsvLineEnds
 from stance.files import write_text
-from stance.labels import label_files, near_duplicate_key, normalize_text, read_label_file
+from stance.labels import DEFAULT_LABELS, label_files, near_duplicate_key, normalize_text, read_label_file
 
 SIMILAR = 0.5  # word-trigram Jaccard above which two statements count as near-duplicates
 AUDIT_COLUMNS = ["file", "row", "id", "target", "label", "predicted", "confidence", "text", "decision", "new_label"]
@@ -98,33 +99,37 @@ def audit(frame: pd.DataFrame, target: str, threshold: float = 0.8, split: str =
     ).sort_values("confidence", ascending=False)
 
 
-def apply_audit(audit_path: str | Path, allowed: dict[str, tuple[str, ...]] | None = None) -> dict[str, int]:
+def apply_audit(
+    audit_path: str | Path, allowed: dict[str, tuple[str, ...]] | None = None, label_paths: list[str | Path] | None = None
+) -> dict[str, int]:
     """Write the reviewed decisions of an audit file into the label files.
 
     ``decision=keep`` marks the row reviewed and keeps its label; ``decision=change``
     sets ``new_label`` (or the predicted label when empty). Rows without a
     decision are left alone. Each label file is rewritten atomically.
+
+    An audit file is only a request: it may name label files under ``label_paths``
+    (the label folders; default: the files it names must be label files) and the
+    label columns of ``allowed`` with one of their labels, nothing else, so a
+    hostile audit file cannot rewrite another CSV or another column.
     """
-    audit_frame = pd.read_csv(audit_path, dtype=str, keep_default_na=False)
+    allowed = DEFAULT_LABELS if allowed is None else allowed
+    audit_frame = read_label_file(Path(audit_path))
     missing = [c for c in AUDIT_COLUMNS if c not in audit_frame.columns]
     if missing:
         raise LabelError(f"{audit_path}: missing columns {', '.join(missing)}; use the file `stance labels audit` wrote.")
     decided = audit_frame[audit_frame["decision"].str.strip() != ""]
+    permitted = _label_file_set(label_paths) if label_paths is not None else None
+    for _, row in decided.iterrows():
+        _check_decision(audit_path, row, allowed, permitted)
     counts = {"keep": 0, "change": 0}
-    for line, row in decided.iterrows():
-        decision = row["decision"].strip().lower()
-        if decision not in DECISIONS:
-            raise LabelError(f"{audit_path}, row {line + 2}: decision {row['decision']!r}; use keep or change (or leave it empty).")
-        new = (row["new_label"].strip() or row["predicted"]) if decision == "change" else row["label"]
-        if allowed and row["target"] in allowed and new not in allowed[row["target"]]:
-            raise LabelError(
-                f"{audit_path}, row {line + 2}: unknown {row['target']} {new!r}; use one of {', '.join(allowed[row['target']])}."
-            )
     for file, rows in decided.groupby("file"):
         path = Path(file)
-        if not path.is_file():
-            raise LabelError(f"{audit_path}: label file {file} no longer exists.")
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        read_label_file(path)  # refuses a file with glued or broken rows before rewriting it
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", index_col=False)
+        absent = [c for c in ("id", "text", *rows["target"].unique()) if c not in frame.columns]
+        if absent:
+            raise LabelError(f"{audit_path}: {file} is not a label file with column {', '.join(absent)}; run the audit again.")
         if "reviewed" not in frame:
             frame["reviewed"] = ""
         for _, row in rows.iterrows():
@@ -137,6 +142,31 @@ def apply_audit(audit_path: str | Path, allowed: dict[str, tuple[str, ...]] | No
             frame.loc[hit, "reviewed"] = (frame.loc[hit, "reviewed"] + f";audit:{decision}").str.lstrip(";")
             counts[decision] += 1
         buffer = io.StringIO()
-        frame.to_csv(buffer, index=False, quoting=csv.QUOTE_MINIMAL)
+        frame.to_csv(CsvLineEnds(buffer), index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")  # a field with a CR is quoted
         write_text(path, buffer.getvalue())
     return counts
+
+
+def _check_decision(audit_path, row, allowed: dict[str, tuple[str, ...]], permitted: set[Path] | None) -> None:
+    """One audit row may only set a known label of a label column in a label file."""
+    where = f"{audit_path}, row {row['_row']}"
+    decision = row["decision"].strip().lower()
+    if decision not in DECISIONS:
+        raise LabelError(f"{where}: decision {row['decision']!r}; use keep or change (or leave it empty).")
+    if row["target"] not in allowed:
+        raise LabelError(f"{where}: target {row['target']!r} is not a label column; use one of {', '.join(allowed)}.")
+    new = (row["new_label"].strip() or row["predicted"]) if decision == "change" else row["label"]
+    if allowed[row["target"]] and new not in allowed[row["target"]]:
+        raise LabelError(f"{where}: unknown {row['target']} {new!r}; use one of {', '.join(allowed[row['target']])}.")
+    path = Path(row["file"])
+    if path.suffix.lower() != ".csv" or not path.is_file():
+        raise LabelError(f"{where}: {row['file']} is not an existing label file (.csv); run the audit again.")
+    if permitted is not None and path.resolve() not in permitted:
+        raise LabelError(
+            f"{where}: {row['file']} is not one of the label files under --labels; an audit file can only change "
+            "the label files it was made from (name their folder with --labels)."
+        )
+
+
+def _label_file_set(paths: list[str | Path]) -> set[Path]:
+    return {path.resolve() for path in label_files(paths)}

@@ -13,16 +13,23 @@ from __future__ import annotations
 import functools
 import json
 import re
-from dataclasses import dataclass
+import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from stance.boilerplate import strip_boilerplate
+from stance.features import WORD_TOKEN_PATTERN
+from stance.preprocess import NEGATION_PREFIX, prepare_texts
+
 ARRAYS_JSON = "model_arrays.json"
 ARRAYS_NPZ = "model_arrays.npz"
-FORMAT = "stance-arrays/1"
+FORMAT = "stance-arrays/2"
+READABLE_FORMATS = ("stance-arrays/1", FORMAT)  # /1 has no text preparation step
 WORD_CACHE_SIZE = 200_000
 CHUNK = 500
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")  # words, not numbers
 
 
 @dataclass
@@ -135,6 +142,14 @@ class TargetArrays:
     offsets: list[int]  # first column of each feature set in the stacked matrix
     coef: np.ndarray  # (n_classes or 1, n_features)
     intercept: np.ndarray
+    prepare: dict = field(default_factory=dict)  # keyword arguments of stance.preprocess.prepare_texts
+
+    def prepared(self, texts: list[str], cache: dict) -> list[str]:
+        """``texts`` as this target's features read them; targets with equal settings share ``cache``."""
+        key = ("prepared", json.dumps(self.prepare, sort_keys=True))
+        if key not in cache:
+            cache[key] = prepare_texts(texts, **self.prepare) if self.prepare else texts
+        return cache[key]
 
     def explain(self, text: str, chosen: int, runner_up: int, top: int = 8) -> list[tuple[str, float]]:
         """The n-grams that moved ``text`` toward label ``chosen`` and away from
@@ -148,6 +163,7 @@ class TargetArrays:
         else:
             difference = self.coef[chosen] - self.coef[runner_up]
         contributions: dict[str, float] = {}
+        (text,) = self.prepared([text], {})
         for features, offset in zip(self.feature_sets, self.offsets, strict=True):
             columns, values = features.transform_one(text)
             terms = features.terms_by_column()
@@ -162,13 +178,14 @@ class TargetArrays:
         return _probabilities_in_chunks({"": self}, texts)[""]
 
     def decisions(self, texts: list[str], transformed: dict) -> np.ndarray:
-        """Decision values, one row per text. ``transformed`` caches each feature set's
-        TF-IDF triples (by ``id``), so targets sharing a vectorizer transform the texts once."""
+        """Decision values, one row per text. ``transformed`` caches the prepared texts and each
+        feature set's TF-IDF triples, so targets sharing a vectorizer transform the texts once."""
         total = np.tile(self.intercept, (len(texts), 1))
+        prepared = self.prepared(texts, transformed)
         for features, coef in zip(self.feature_sets, self._coef_by_feature_set, strict=True):
-            key = id(features)
+            key = (id(prepared), id(features))
             if key not in transformed:
-                transformed[key] = features.transform(texts)
+                transformed[key] = features.transform(prepared)
             rows, columns, values = transformed[key]
             if len(rows):
                 starts = np.flatnonzero(np.diff(rows, prepend=-1))
@@ -230,6 +247,31 @@ class ArrayModel:
         """Probabilities for every target, transforming the texts once per shared vectorizer."""
         return _probabilities_in_chunks(self.targets_arrays, texts)
 
+    def known_word_share(self, texts: list[str]) -> np.ndarray:
+        """The share of each text's words that the model has a word feature for (0 for no word).
+
+        English statements score near 1; text in another language or no language scores
+        near 0, so a label for it would be a guess."""
+        known = self._known_words
+        shares = np.zeros(len(texts))
+        for i, text in enumerate(texts):
+            words = [w.lower() for w in _WORD.findall(strip_boilerplate(text))]
+            if words:
+                shares[i] = sum(w in known for w in words) / len(words)
+        return shares
+
+    @functools.cached_property
+    def _known_words(self) -> frozenset[str]:
+        """Single-word terms of every word vocabulary, with negation marks taken off."""
+        return frozenset(
+            term.removeprefix(NEGATION_PREFIX)
+            for target in self.targets_arrays.values()
+            for features in target.feature_sets
+            if features.analyzer == "word"
+            for term in features.vocabulary
+            if " " not in term
+        )
+
     @classmethod
     def from_pipelines(cls, pipelines: dict) -> ArrayModel:
         import tempfile
@@ -240,30 +282,107 @@ class ArrayModel:
 
     @classmethod
     def load(cls, folder: str | Path) -> ArrayModel:
+        """Read and check the arrays files: every setting must be one ``stance train``
+        writes and every array must have the shape and finite values the settings
+        imply, so a hostile file can neither run a pathological regular expression nor
+        give silently wrong predictions (a ValueError names what is wrong)."""
         folder = Path(folder)
-        spec = json.loads((folder / ARRAYS_JSON).read_text(encoding="utf-8"))
-        if spec.get("format") != FORMAT:
-            raise ValueError(f"{folder / ARRAYS_JSON}: unknown format {spec.get('format')!r}; expected {FORMAT}.")
-        with np.load(folder / ARRAYS_NPZ, allow_pickle=False) as arrays:
-            feature_sets = [
-                FeatureSet(
-                    analyzer=f["analyzer"],
-                    ngram_range=tuple(f["ngram_range"]),
-                    lowercase=f["lowercase"],
-                    token_pattern=f["token_pattern"],
-                    sublinear_tf=f["sublinear_tf"],
-                    norm=f["norm"],
-                    vocabulary={term: i for i, term in enumerate(f["vocabulary"])},
-                    idf=arrays[f"idf_{k}"],
-                )
-                for k, f in enumerate(spec["feature_sets"])
-            ]
-            targets = {}
-            for name, t in spec["targets"].items():
-                sets = [feature_sets[k] for k in t["feature_sets"]]
-                offsets = list(np.cumsum([0] + [len(s.vocabulary) for s in sets[:-1]]))
-                targets[name] = TargetArrays(t["labels"], sets, offsets, arrays[f"coef_{name}"], arrays[f"intercept_{name}"])
-        return cls(targets)
+        spec = _read_spec(folder / ARRAYS_JSON)
+        try:
+            with np.load(folder / ARRAYS_NPZ, allow_pickle=False) as npz:
+                arrays = {name: npz[name] for name in npz.files}
+        except (zipfile.BadZipFile, EOFError, ValueError) as exc:
+            raise ValueError(f"{folder / ARRAYS_NPZ}: not a readable NumPy archive ({exc}).") from exc
+        where = f"{folder.name}/{ARRAYS_JSON}"
+        feature_sets = [_feature_set(f, arrays, k, where) for k, f in enumerate(_listed(spec, "feature_sets", where))]
+        targets = spec.get("targets")
+        if not isinstance(targets, dict) or not targets:
+            raise ValueError(f"{where}: 'targets' must name at least one target.")
+        return cls({name: _target_arrays(name, t, feature_sets, arrays, where) for name, t in targets.items()})
+
+
+MAX_NGRAM = 10
+_TARGET_NAME = re.compile(r"[^\W\d][\w-]{0,63}")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def _read_spec(path: Path) -> dict:
+    try:
+        spec = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+        raise ValueError(f"{path}: not valid JSON ({type(exc).__name__}).") from exc
+    if not isinstance(spec, dict) or spec.get("format") not in READABLE_FORMATS:
+        found = spec.get("format") if isinstance(spec, dict) else None
+        raise ValueError(f"{path}: unknown format {found!r}; expected {FORMAT}.")
+    return spec
+
+
+def _listed(spec: dict, key: str, where: str) -> list:
+    value = spec.get(key)
+    if not isinstance(value, list) or not value:
+        raise ValueError(f"{where}: {key!r} must be a non-empty list.")
+    return value
+
+
+def _array(arrays: dict, name: str, where: str, ndim: int, length: int | None = None) -> np.ndarray:
+    """A finite float array of ``ndim`` dimensions (and ``length`` rows, if given)."""
+    if name not in arrays:
+        raise ValueError(f"{where}: the .npz file has no array {name!r}.")
+    array = arrays[name]
+    if array.ndim != ndim or not np.issubdtype(array.dtype, np.floating) or (length is not None and array.shape[0] != length):
+        expected = f"{ndim}-D floats" + (f" of length {length}" if length is not None else "")
+        raise ValueError(f"{where}: array {name!r} is {array.ndim}-D {array.dtype} of shape {array.shape}; expected {expected}.")
+    if not np.isfinite(array).all():
+        raise ValueError(f"{where}: array {name!r} holds NaN or infinite values.")
+    return array.astype(np.float64, copy=False)
+
+
+def _feature_set(f: object, arrays: dict, k: int, where: str) -> FeatureSet:
+    """Feature set ``k``, refusing any analyzer setting ``stance train`` does not write."""
+    where = f"{where}: feature set {k}"
+    if not isinstance(f, dict) or f.get("analyzer") not in ("word", "char_wb"):
+        raise ValueError(f"{where}: the analyzer must be 'word' or 'char_wb'.")
+    if f["analyzer"] == "word" and f.get("token_pattern") != WORD_TOKEN_PATTERN:
+        raise ValueError(f"{where}: token_pattern {f.get('token_pattern')!r} is not the one stance trains with ({WORD_TOKEN_PATTERN!r}).")
+    ngrams = f.get("ngram_range")
+    if not (
+        isinstance(ngrams, list) and len(ngrams) == 2 and all(type(n) is int for n in ngrams) and 1 <= ngrams[0] <= ngrams[1] <= MAX_NGRAM
+    ):
+        raise ValueError(f"{where}: ngram_range {ngrams!r} must be two whole numbers 1 <= low <= high <= {MAX_NGRAM}.")
+    if not all(isinstance(f.get(key), bool) for key in ("lowercase", "sublinear_tf")) or f.get("norm") not in ("l2", None):
+        raise ValueError(f"{where}: lowercase and sublinear_tf must be true/false and norm 'l2' or null.")
+    vocabulary = f.get("vocabulary")
+    if not isinstance(vocabulary, list) or not all(isinstance(term, str) and term for term in vocabulary):
+        raise ValueError(f"{where}: the vocabulary must be a list of non-empty strings.")
+    columns = {term: i for i, term in enumerate(vocabulary)}
+    if len(columns) != len(vocabulary):
+        raise ValueError(f"{where}: the vocabulary lists a term twice.")
+    idf = _array(arrays, f"idf_{k}", where, ndim=1, length=len(vocabulary))
+    token_pattern = WORD_TOKEN_PATTERN if f["analyzer"] == "word" else ""  # char_wb n-grams use no pattern
+    return FeatureSet(f["analyzer"], tuple(ngrams), f["lowercase"], token_pattern, f["sublinear_tf"], f["norm"], columns, idf)
+
+
+def _target_arrays(name: object, t: object, feature_sets: list[FeatureSet], arrays: dict, where: str) -> TargetArrays:
+    """Target ``name``, its coefficients checked against its labels and vocabulary sizes."""
+    if not isinstance(name, str) or not _TARGET_NAME.fullmatch(name):
+        raise ValueError(f"{where}: target name {name!r} must be a word (letters, digits, _ or -).")
+    where = f"{where}: target {name}"
+    labels, indices = (t.get("labels"), t.get("feature_sets")) if isinstance(t, dict) else (None, None)
+    if not isinstance(labels, list) or len(labels) < 2 or len(set(labels)) != len(labels):
+        raise ValueError(f"{where}: 'labels' must list at least two different labels.")
+    if not all(isinstance(label, str) and label and not _CONTROL.search(label) for label in labels):
+        raise ValueError(f"{where}: every label must be a non-empty string without control characters.")
+    if not isinstance(indices, list) or not indices or not all(type(k) is int and 0 <= k < len(feature_sets) for k in indices):
+        raise ValueError(f"{where}: 'feature_sets' must list feature sets 0 to {len(feature_sets) - 1}.")
+    sets = [feature_sets[k] for k in indices]
+    width = sum(len(s.vocabulary) for s in sets)
+    rows = 1 if len(labels) == 2 else len(labels)
+    coef = _array(arrays, f"coef_{name}", where, ndim=2, length=rows)
+    if coef.shape[1] != width:
+        raise ValueError(f"{where}: the coefficients have {coef.shape[1]} columns but the vocabularies {width} terms.")
+    intercept = _array(arrays, f"intercept_{name}", where, ndim=1, length=rows)
+    offsets = [int(n) for n in np.cumsum([0] + [len(s.vocabulary) for s in sets[:-1]])]
+    return TargetArrays(labels, sets, offsets, coef, intercept, _prepare_settings(t.get("prepare", {})))
 
 
 def export_arrays(pipelines: dict, folder: Path) -> None:
@@ -272,7 +391,10 @@ def export_arrays(pipelines: dict, folder: Path) -> None:
     arrays: dict[str, np.ndarray] = {}
     targets = {}
     for name, pipeline in pipelines.items():
-        union, classifier = pipeline.named_steps["features"], pipeline.named_steps["classifier"]
+        features, classifier = pipeline.named_steps["features"], pipeline.named_steps["classifier"]
+        # Models saved before the preparation step have the union as their feature step.
+        union = features.named_steps["union"] if hasattr(features, "named_steps") else features
+        prepare = dict(features.named_steps["prepare"].kw_args or {}) if hasattr(features, "named_steps") else {}
         indices = []
         for _, vectorizer in union.transformer_list:
             spec, idf = _vectorizer_spec(vectorizer)
@@ -282,13 +404,24 @@ def export_arrays(pipelines: dict, folder: Path) -> None:
                 feature_specs.append(spec)
                 arrays[f"idf_{index}"] = idf
             indices.append(index)
-        targets[name] = {"labels": [str(c) for c in classifier.classes_], "feature_sets": indices}
+        targets[name] = {"labels": [str(c) for c in classifier.classes_], "feature_sets": indices, "prepare": prepare}
         arrays[f"coef_{name}"] = np.asarray(classifier.coef_, dtype=np.float64)
         arrays[f"intercept_{name}"] = np.asarray(classifier.intercept_, dtype=np.float64)
     spec = {"format": FORMAT, "feature_sets": feature_specs, "targets": targets}
     (folder / ARRAYS_JSON).write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
     with open(folder / ARRAYS_NPZ, "wb") as handle:
         np.savez_compressed(handle, **arrays)
+
+
+def _prepare_settings(settings: dict) -> dict:
+    """The text preparation settings of a target, refusing anything but the known switches."""
+    if (
+        not isinstance(settings, dict)
+        or set(settings) - {"negation", "boilerplate"}
+        or not all(isinstance(v, bool) for v in settings.values())
+    ):
+        raise ValueError(f"unknown text preparation settings {settings!r}; expected true/false for 'negation' and 'boilerplate'")
+    return settings
 
 
 def _vectorizer_spec(vectorizer) -> tuple[dict, np.ndarray]:

@@ -15,45 +15,62 @@ from pathlib import Path
 from typing import BinaryIO, TextIO
 
 from stance.errors import InputError
+from stance.escaping import csv_dict_writer, neutralise_formula, restore_row
+from stance.processes import prepare_worker
+from stance.sources import parse_json
 
 BATCH = 2000
 MAX_FIELD_CHARS = 50_000_000  # a CSV field may hold a whole document
+TSV_SUFFIXES = (".tsv", ".tab")
 _worker_model = None
 
 
 def iter_rows(path: str | Path, text_column: str, encoding: str = "utf-8") -> Iterator[dict]:
-    """Rows of a CSV (with ``text_column``) or JSON-lines file, read lazily."""
+    """Rows of a CSV or TSV (with ``text_column``) or JSON-lines file, read lazily."""
     path = Path(path)
+    delimiter = "\t" if path.suffix.lower() in TSV_SUFFIXES else ","
     with open(path, "rb") as raw:
-        yield from rows_from_binary(raw, str(path), path.suffix.lower() in (".jsonl", ".ndjson"), text_column, encoding)
+        yield from rows_from_binary(raw, str(path), path.suffix.lower() in (".jsonl", ".ndjson"), text_column, encoding, delimiter)
 
 
-def rows_from_binary(raw: BinaryIO, source: str, jsonl: bool, text_column: str, encoding: str = "utf-8") -> Iterator[dict]:
+def rows_from_binary(
+    raw: BinaryIO, source: str, jsonl: bool, text_column: str, encoding: str = "utf-8", delimiter: str = ","
+) -> Iterator[dict]:
     """Rows of an open, seekable binary CSV or JSON-lines stream decoded as ``encoding``;
     a binary file (NUL bytes) or text in another encoding gets a clear error."""
     if b"\x00" in raw.read(8192):
         raise InputError(f"{source}: looks like a binary file (NUL bytes); give a UTF-8 CSV or JSONL file.")
     raw.seek(0)
-    with io.TextIOWrapper(raw, encoding=encoding, newline="" if not jsonl else None, errors="strict") as handle:  # closes ``raw`` too
+    try:
+        # JSON lines end at "\n" only: U+2028, U+0085 or a form feed inside a string is text.
+        handle = io.TextIOWrapper(raw, encoding=encoding, newline="\n" if jsonl else "", errors="strict")
+    except LookupError as exc:
+        raise InputError(f"unknown encoding {encoding!r}; use a Python codec name such as utf-8, cp1252 or latin-1.") from exc
+    with handle:  # closes ``raw`` too
         try:
-            yield from rows_from_stream(handle, source, jsonl, text_column)
+            yield from rows_from_stream(handle, source, jsonl, text_column, delimiter)
         except UnicodeDecodeError as exc:
             raise InputError(
                 f"{source}: not {encoding} text near byte {exc.start}; convert it or name its encoding with --encoding."
             ) from exc
 
 
-def rows_from_stream(handle: TextIO, source: str, jsonl: bool, text_column: str) -> Iterator[dict]:
-    """Rows of an open CSV or JSON-lines text stream; ``source`` names it in errors."""
+def rows_from_stream(handle: TextIO, source: str, jsonl: bool, text_column: str, delimiter: str = ",") -> Iterator[dict]:
+    """Rows of an open CSV (TSV with ``delimiter="\\t"``) or JSON-lines text stream; ``source`` names it in errors.
+    The offsets ``start`` and ``end`` that `stance extract` wrote are read back as numbers."""
+    from stance.statement import typed_row
+
     if jsonl:
         for line_no, line in enumerate(handle, 1):
+            if line_no == 1:
+                line = line.removeprefix("\ufeff")
             if line.strip():
                 yield _json_row(line, source, line_no, text_column)
         return
     if handle.read(1) != "\ufeff":
         handle.seek(0)
     csv.field_size_limit(MAX_FIELD_CHARS)
-    reader = csv.DictReader(handle)
+    reader = csv.DictReader(handle, delimiter=delimiter, strict=True)  # an unclosed quote is an error, not the rest of the file
     try:
         if text_column not in (reader.fieldnames or []):
             raise InputError(
@@ -62,16 +79,13 @@ def rows_from_stream(handle: TextIO, source: str, jsonl: bool, text_column: str)
         for row in reader:
             if None in row:
                 raise InputError(f"{source}, line {reader.line_num}: more fields than the header has columns; check the quoting.")
-            yield row
+            yield typed_row(restore_row(row))
     except csv.Error as exc:
-        raise InputError(f"{source}: not a readable CSV ({exc}); check the quoting.") from exc
+        raise InputError(f"{source}, after line {reader.line_num}: not a readable CSV ({exc}); check the quoting.") from exc
 
 
 def _json_row(line: str, path: str, line_no: int, text_column: str) -> dict:
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}: line {line_no}: invalid JSON ({exc.msg}); each line must be one JSON object.") from exc
+    record = parse_json(line, f"{path}: line {line_no}", "each line must be one JSON object")
     if not isinstance(record, dict) or text_column not in record:
         raise InputError(f"{path}: line {line_no}: no field {text_column!r}; choose one with --text-column.")
     return record
@@ -88,18 +102,36 @@ def batches(rows: Iterator[dict], size: int = BATCH) -> Iterator[list[dict]]:
         yield batch
 
 
-def _init_worker(model_dir: str, trust: bool) -> None:
+def _init_worker(model_dir: str, trust: bool, allow_pickle: bool = False, in_worker: bool = False) -> None:
     global _worker_model
-    from stance.model import load_predictor
+    import warnings
 
-    _worker_model = load_predictor(model_dir, trust=trust)
+    from stance.model import PickleWarning, load_predictor
+
+    if in_worker:
+        prepare_worker()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PickleWarning)  # said once, by the command
+        _worker_model = load_predictor(model_dir, trust=trust, allow_pickle=allow_pickle)
 
 
-def _classify(job: tuple[list[dict], str, float]) -> list[dict]:
+def _classify(job: tuple[list[dict], str, float, dict]) -> list[dict]:
     from stance.predict import classify_rows
 
-    batch, text_column, min_confidence = job
-    return classify_rows(_worker_model, batch, text_column, min_confidence)
+    batch, text_column, min_confidence, names = job
+    return classify_rows(_worker_model, batch, text_column, min_confidence, names)
+
+
+def input_columns(path: str | Path, text_column: str, encoding: str = "utf-8") -> list[str]:
+    """The columns of an input file: a CSV's header (its first row's keys), or every field
+    of every JSON-lines record in order of first appearance (a second pass over the file)."""
+    jsonl = Path(path).suffix.lower() in (".jsonl", ".ndjson")
+    columns: dict[str, None] = {}
+    for row in iter_rows(path, text_column, encoding):
+        columns.update(dict.fromkeys(row))
+        if not jsonl:
+            break
+    return list(columns)
 
 
 def classify_file(
@@ -113,22 +145,33 @@ def classify_file(
     trust: bool = False,
     encoding: str = "utf-8",
     progress=None,
+    allow_pickle: bool = False,
+    keep_formulas: bool = False,
 ) -> int:
-    """Classify every row of ``path`` into the text stream ``out`` (csv or jsonl); returns the row count."""
-    jobs_iter = ((batch, text_column, min_confidence) for batch in batches(iter_rows(path, text_column, encoding)))
+    """Classify every row of ``path`` into the text stream ``out`` (csv or jsonl); returns the row count.
+
+    The output has every input column (of every JSON record, not only the first), then
+    the predictions, renamed by :func:`stance.predict.prediction_names` where the input
+    has a column of that name."""
+    from stance.predict import prediction_columns, prediction_names
+
+    _init_worker(model_dir, trust, allow_pickle)
+    inputs = input_columns(path, text_column, encoding)
+    names = prediction_names(prediction_columns(_worker_model), inputs)
+    columns = inputs + list(names.values())
+    jobs_iter = ((batch, text_column, min_confidence, names) for batch in batches(iter_rows(path, text_column, encoding)))
     if jobs > 1:
         import multiprocessing
 
-        pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_init_worker, initargs=(model_dir, trust))
+        pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_init_worker, initargs=(model_dir, trust, allow_pickle, True))
         results = _bounded(pool, jobs_iter, ahead=2 * jobs)
     else:
-        _init_worker(model_dir, trust)
         pool, results = None, map(_classify, jobs_iter)
     count = 0
     writer = None
     try:
         for rows in results:
-            writer = write_rows(out, rows, fmt, writer)
+            writer = write_rows(out, rows, fmt, writer, columns, keep_formulas)
             count += len(rows)
             if progress:
                 progress(len(rows))
@@ -138,13 +181,22 @@ def classify_file(
     return count
 
 
-def write_rows(out: TextIO, rows: list[dict], fmt: str, writer: csv.DictWriter | None = None) -> csv.DictWriter | None:
-    """Write classified rows to ``out`` as JSON lines or CSV (empty cells for None).
+def write_rows(
+    out: TextIO,
+    rows: list[dict],
+    fmt: str,
+    writer: csv.DictWriter | None = None,
+    columns: list[str] | None = None,
+    keep_formulas: bool = False,
+) -> csv.DictWriter | None:
+    """Write classified rows to ``out`` as JSON lines, CSV or TSV (empty cells for None).
 
     Values JSON has no type for (dates read from Parquet) are written as text.
 
-    A CSV's columns are those of its first row and its header is written once:
-    pass the returned writer back in for the next batch of the same stream.
+    A CSV's columns are ``columns`` (default: those of its first row) and its header is
+    written once: pass the returned writer back in for the next batch of the same stream.
+    Cells a spreadsheet would run as formulas get a leading ``'`` unless ``keep_formulas``
+    (:mod:`stance.escaping`).
     """
     if fmt == "jsonl":
         out.write("".join(json.dumps(row, ensure_ascii=False, default=str) + "\n" for row in rows))
@@ -152,9 +204,12 @@ def write_rows(out: TextIO, rows: list[dict], fmt: str, writer: csv.DictWriter |
     if not rows:
         return writer
     if writer is None:
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n", extrasaction="ignore")
-        writer.writeheader()
-    writer.writerows({k: "" if v is None else v for k, v in row.items()} for row in rows)
+        delimiter = "\t" if fmt == "tsv" else ","
+        fieldnames = list(columns or rows[0])
+        writer = csv_dict_writer(out, fieldnames, extrasaction="ignore", delimiter=delimiter)  # a field with a CR is quoted too
+        writer.writerow({name: name if keep_formulas else neutralise_formula(name) for name in fieldnames})
+    guard = (lambda value: value) if keep_formulas else neutralise_formula
+    writer.writerows({k: "" if v is None else guard(v) for k, v in row.items()} for row in rows)
     return writer
 
 

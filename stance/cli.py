@@ -15,13 +15,15 @@ from pathlib import Path
 import click
 
 from stance import __version__
+from stance.escaping import printable
 
 DEFAULT_LABEL_DIR = Path(__file__).resolve().parent.parent / "labels"
-FORMATS = ("table", "json", "jsonl", "csv")
+FORMATS = ("table", "json", "jsonl", "csv", "tsv")
 SPLIT_CHOICES = ("group", "document", "source", "date")
+CURVE_FRACTIONS = (0.25, 0.5, 0.75, 1.0)  # shares of each training part for `evaluate --learning-curve`
 SPLIT_HELP = (
-    "Keep near-duplicates (group), also whole source documents (document) or whole corpora (source) on one side of "
-    "each split; date: train on earlier statements, test on the latest 20%."
+    "Keep near-duplicates (group), or also whole source documents (document) on one side of each split; source: hold "
+    "out each corpus in turn (leave-one-corpus-out); date: train on earlier statements, test on the latest 20%."
 )
 
 
@@ -32,20 +34,21 @@ def user_errors(func):
     def wrapper(*args, **kwargs):
         from stance.errors import OutputExistsError, StanceError
 
+        caught: list = []
         try:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
-                result = func(*args, **kwargs)
+                return func(*args, **kwargs)
+        except (StanceError, OutputExistsError, ValueError) as exc:
+            raise click.ClickException(printable(str(exc))) from exc
+        finally:  # also when the command fails: a warning may say why (an unpickled model)
             for warning in caught:
                 # Our own notices (e.g. a model from another scikit-learn version), not
                 # libraries' deprecation chatter.
                 if not issubclass(warning.category, (DeprecationWarning, PendingDeprecationWarning, FutureWarning)) and (
                     "stance" in str(warning.filename) or "scikit-learn" in str(warning.message)
                 ):
-                    click.echo(f"Warning: {warning.message}", err=True)
-            return result
-        except (StanceError, OutputExistsError, ValueError) as exc:
-            raise click.ClickException(str(exc)) from exc
+                    click.echo(f"Warning: {printable(str(warning.message))}", err=True)
 
     return wrapper
 
@@ -54,37 +57,85 @@ def output_options(func):
     """The shared ``--format`` and ``--out`` options."""
     func = click.option("--out", "-o", type=click.Path(dir_okay=False), help="Write to this file instead of standard output.")(func)
     func = click.option("--force", is_flag=True, help="Replace --out if it exists.")(func)
+    func = wide_option(func)
+    func = formulas_option(func)
     return click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format.")(func)
+
+
+def formulas_option(func):
+    """``--keep-formulas``: CSV cells that start with = + - @ are written as they are."""
+
+    def remember(ctx, _param, value):
+        ctx.meta["stance.keep_formulas"] = value
+
+    return click.option(
+        "--keep-formulas",
+        is_flag=True,
+        expose_value=False,
+        callback=remember,
+        help="CSV/TSV: write cells that start with = + - @ or a tab as they are. By default they get a leading ' so a "
+        "spreadsheet shows them as text instead of running them as formulas (stance reads them back without it).",
+    )(func)
+
+
+def _keep_formulas() -> bool:
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and ctx.meta.get("stance.keep_formulas"))
+
+
+def wide_option(func):
+    """``--wide``: tables show every cell in full instead of cutting long text at 60 characters."""
+
+    def remember(ctx, _param, value):
+        ctx.meta["stance.wide"] = value
+
+    return click.option(
+        "--wide", is_flag=True, expose_value=False, callback=remember, help="Tables: show full text, not cut at 60 characters."
+    )(func)
+
+
+def _wide() -> bool:
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and ctx.meta.get("stance.wide"))
 
 
 def emit(rows: list[dict], columns: list[str], fmt: str, out: str | None, force: bool) -> None:
     """Write rows as a table, JSON, JSON lines or CSV to stdout or (atomically) to a file."""
     from stance.files import write_text
 
-    text = render(rows, columns, fmt)
+    text = render(rows, columns, fmt, wide=_wide(), keep_formulas=_keep_formulas())
     if out:
         write_text(out, text, force=force)
         click.echo(f"Wrote {len(rows)} rows to {out}", err=True)
     else:
-        click.echo(text, nl=not text.endswith("\n"))
+        click.echo(for_terminal(text), nl=not text.endswith("\n"))
 
 
-def render(rows: list[dict], columns: list[str], fmt: str) -> str:
+def for_terminal(text: str) -> str:
+    """Machine formats printed on a terminal show control characters as escapes (an ESC
+    sequence in a statement would otherwise drive the terminal); in a pipe they stay."""
+    return printable(text) if sys.stdout.isatty() else text
+
+
+def render(rows: list[dict], columns: list[str], fmt: str, wide: bool = False, keep_formulas: bool = False) -> str:
     records = [{c: row.get(c) for c in columns} for row in rows]
-    if fmt == "csv":
+    if fmt in ("csv", "tsv"):
+        from stance.escaping import csv_dict_writer, neutralise_formula
+
+        guard = (lambda value: value) if keep_formulas else neutralise_formula
         buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows({k: "" if v is None else v for k, v in r.items()} for r in records)
+        writer = csv_dict_writer(buffer, columns, delimiter="\t" if fmt == "tsv" else ",")  # a field with a CR is quoted too
+        writer.writerow({c: guard(c) for c in columns})
+        writer.writerows({k: "" if v is None else guard(v) for k, v in r.items()} for r in records)
         return buffer.getvalue()
     if fmt == "jsonl":
         return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
     if fmt == "json":
         return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
-    return _table(records, columns)
+    return _table(records, columns, width=None if wide else 60)
 
 
-def _table(records: list[dict], columns: list[str], width: int = 60) -> str:
+def _table(records: list[dict], columns: list[str], width: int | None = 60) -> str:
     if not records:
         return "(no rows)\n"
     cells = [[_cell(r[c], width) for c in columns] for r in records]
@@ -94,16 +145,41 @@ def _table(records: list[dict], columns: list[str], width: int = 60) -> str:
     def line(values: list[str]) -> str:
         return "  ".join(v.rjust(w) if num else v.ljust(w) for v, w, num in zip(values, widths, numeric, strict=True)).rstrip()
 
-    return "\n".join([line(list(columns))] + [line(row) for row in cells]) + "\n"
+    return "\n".join([line([_cell(c, None) for c in columns])] + [line(row) for row in cells]) + "\n"
 
 
-def _cell(value, width: int) -> str:
+def _cell(value, width: int | None) -> str:
     if value is None or (isinstance(value, float) and value != value):
         return ""
     if isinstance(value, float):
         return f"{value:.2f}"
-    text = " ".join(str(value).split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+    text = printable(" ".join(str(value).split()), line_breaks=False)  # no ESC sequence or bare CR reaches the terminal
+    return text if width is None or len(text) <= width else text[: width - 1] + "…"
+
+
+def _known_encoding(_ctx, _param, value: str) -> str:
+    """--encoding must name a codec Python knows (checked before any input is read)."""
+    import codecs
+
+    try:
+        codecs.lookup(value)
+    except LookupError as exc:
+        raise click.BadParameter(f"unknown encoding {value!r}; use a Python codec name such as utf-8, cp1252 or latin-1.") from exc
+    return value
+
+
+def _stdin_text(encoding: str) -> str:
+    """Standard input, decoded, read with a cap (stance.sources.read_input_bytes)."""
+    from stance.sources import decode_bytes, read_input_bytes
+
+    return decode_bytes(read_input_bytes(None, "-"), "-", encoding)
+
+
+def check_output(target, force: bool, inputs=(), option: str = "--out", marker: str | None = None) -> None:
+    """Refuse an output that is (or holds) an input, exists without --force, or cannot be written, before any work."""
+    from stance.files import check_output as check
+
+    check(target, force, inputs, option, marker)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -138,7 +214,7 @@ def cli() -> None:
 @click.option("--text-field", help="JSON/JSONL field holding the text (default: auto-detect text, story_text, answer, content, ...).")
 @click.option("--speaker-field", help="JSON/JSONL field holding the speaker (default: auto-detect speaker, spokesperson, ...).")
 @click.option("--date-field", help="JSON/JSONL field holding the date.")
-@click.option("--encoding", default="utf-8", show_default=True, help="Encoding of the input files.")
+@click.option("--encoding", default="utf-8", show_default=True, callback=_known_encoding, help="Encoding of the input files.")
 @click.option("--min-words", default=3, show_default=True, help="Drop partial quotes shorter than this (scare quotes like “normal”).")
 @click.option("--include-unattributed", is_flag=True, help="Also report quotations with no speaker found.")
 @click.option(
@@ -147,6 +223,12 @@ def cli() -> None:
     help="Report every quotation: single words, scare quotes and titles too (same as --min-words 1 --include-unattributed plus titles).",
 )
 @click.option("--no-questions", is_flag=True, help="Leave out reporters' questions.")
+@click.option(
+    "--speaker", "whole_speaker", metavar="NAME", help="Every input is this speaker's own speech or statement (one-speaker documents)."
+)
+@click.option(
+    "--side", "whole_side", metavar="SIDE", help="The side of --speaker (US, ROK, DPRK, China, ...), or of every input's speakers."
+)
 @output_options
 @user_errors
 def extract(
@@ -161,6 +243,8 @@ def extract(
     include_unattributed,
     all_quotes,
     no_questions,
+    whole_speaker,
+    whole_side,
     fmt,
     out,
     force,
@@ -173,6 +257,7 @@ def extract(
     Example:
       stance extract article.txt --format csv -o statements.csv
       stance extract briefings.jsonl --text-field text --format jsonl
+      stance extract speech.txt --speaker "Prime Minister Kishida" --side Japan
       stance extract --evaluate tests/data/gold
     """
     if gold:
@@ -183,17 +268,31 @@ def extract(
     if not inputs:
         raise click.UsageError("give at least one file, folder or - (stdin) to extract from")
 
-    from stance.extract import ExtractOptions, extract_statements
-    from stance.sources import FieldMap, decode_bytes, read_documents
+    from stance.extract import ExtractOptions, canonical_speakers, extract_statements
+    from stance.sources import FieldMap, read_documents
     from stance.statement import OUTPUT_COLUMNS
 
-    stdin_text = decode_bytes(sys.stdin.buffer.read(), "-", encoding) if "-" in inputs else None
+    if out:
+        check_output(out, force, inputs)
+    stdin_text = _stdin_text(encoding) if "-" in inputs else None
     documents = read_documents(inputs, FieldMap(text=text_field, speaker=speaker_field, date=date_field), stdin_text, encoding)
     if all_quotes:
         min_words, include_unattributed = 1, True
-    options = ExtractOptions(mode=mode, min_partial_words=min_words, include_unattributed=include_unattributed, include_titles=all_quotes)
-    rows = [s.as_row() for s in extract_statements(documents, options) if not (no_questions and s.kind == "question")]
-    columns = ["id", "speaker", "speaker_side", "cue", "kind", "start", "end", "text"] if fmt == "table" else list(OUTPUT_COLUMNS)
+    options = ExtractOptions(
+        mode=mode,
+        min_partial_words=min_words,
+        include_unattributed=include_unattributed,
+        include_titles=all_quotes,
+        speaker=whole_speaker,
+        side=whole_side,
+    )
+    statements = canonical_speakers(s for s in extract_statements(documents, options) if not (no_questions and s.kind == "question"))
+    rows = [s.as_row() for s in statements]
+    columns = (
+        ["id", "speaker", "speaker_resolved", "speaker_side", "cue", "kind", "start", "end", "text"]
+        if fmt == "table"
+        else list(OUTPUT_COLUMNS)
+    )
     emit(rows, columns, fmt, out, force)
 
 
@@ -223,7 +322,7 @@ def labels_check(paths, any_labels, targets):
     paths = paths or (str(DEFAULT_LABEL_DIR),)
     problems = check_labels(paths, targets, allowed={} if any_labels else None)
     for problem in problems:
-        click.echo(str(problem), err=True)
+        click.echo(printable(str(problem)), err=True)
     if problems:
         raise click.ClickException(f"{len(problems)} problem(s) found.")
     click.echo(f"OK: no problems in {', '.join(paths)}")
@@ -246,6 +345,7 @@ def labels_agreement(first, second, targets):
     for target in targets:
         result = agreement(first, second, target)
         click.echo(f"{target}: {result.n} shared rows, agreement {result.observed:.3f}, Cohen's kappa {result.kappa:.3f}")
+        click.echo("  per class (one label against the rest): " + ", ".join(f"{k} {v:.3f}" for k, v in result.per_class.items()))
 
 
 @labels.command("audit")
@@ -277,6 +377,8 @@ def labels_audit(paths, targets, threshold, folds, seed, fmt, out, force):
 
     from stance.active import AUDIT_COLUMNS, audit
 
+    if out:
+        check_output(out, force, paths or (str(DEFAULT_LABEL_DIR),))
     _, frame = _training_frame(paths, targets, "text")
     found = pd.concat([audit(frame, t, threshold, "group", folds, seed) for t in targets], ignore_index=True)
     columns = ["target", "label", "predicted", "confidence", "id", "text"] if fmt == "table" else AUDIT_COLUMNS
@@ -286,8 +388,16 @@ def labels_audit(paths, targets, threshold, folds, seed, fmt, out, force):
 
 @labels.command("apply-audit")
 @click.argument("audit_file", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--labels",
+    "label_paths",
+    multiple=True,
+    default=(str(DEFAULT_LABEL_DIR),),
+    show_default=True,
+    help="Label files or folders the audit was made from; the audit may change only these files, and only their label columns.",
+)
 @user_errors
-def labels_apply_audit(audit_file):
+def labels_apply_audit(audit_file, label_paths):
     """Record review decisions from an audit CSV in the label files.
 
     decision=keep marks the row reviewed; decision=change sets new_label (or the
@@ -295,12 +405,12 @@ def labels_apply_audit(audit_file):
 
     \b
     Example:
-      stance labels apply-audit audit.csv
+      stance labels apply-audit audit.csv --labels labels/
     """
     from stance.active import apply_audit
     from stance.labels import DEFAULT_LABELS
 
-    counts = apply_audit(audit_file, DEFAULT_LABELS)
+    counts = apply_audit(audit_file, DEFAULT_LABELS, list(label_paths))
     click.echo(f"{counts['keep']} kept, {counts['change']} changed.")
 
 
@@ -347,26 +457,41 @@ def _training_frame(paths, targets, text_column):
     show_default="all cores",
     help="Worker processes for the search, the cross-validation folds and the classifiers.",
 )
+@click.option(
+    "--unseen-sources",
+    is_flag=True,
+    help="Also hold out each corpus in turn (needs a corpus or source column) and record that figure in the card: "
+    "the accuracy to expect on a source the model has never seen.",
+)
+@click.option(
+    "--test",
+    "test_paths",
+    multiple=True,
+    type=click.Path(exists=True),
+    help="A frozen test set (files or folders) to score the trained model on; the figure goes into the card.",
+)
 @user_errors
-def train(paths, out, force, seed, targets, text_column, folds, split_by, params_path, tune, jobs):
+def train(paths, out, force, seed, targets, text_column, folds, split_by, params_path, tune, jobs, unseen_sources, test_paths):
     """Train one classifier per target from label CSVs and save it with its card.
 
-    PATHS are label files or folders (default: labels/).
+    PATHS are label files or folders (default: labels/). The card records the in-domain
+    cross-validated figures, and with --unseen-sources and --test the figures on corpora
+    held out and on a frozen test set, and the behaviour suite's pass rates.
 
     \b
     Example:
-      stance train labels/ --out models/default --force
+      stance train labels/ --out models/default --force --unseen-sources --test labels/test/
       stance train labels/ --tune --jobs 2 --out models/tuned
     """
     from stance.evaluate import evaluate_targets
-    from stance.model import DEFAULT_MODEL_DIR, DEFAULT_PARAMETERS, Model, fit_targets, make_card, save_model
+    from stance.features import DEFAULT_PARAMETERS
+    from stance.model import DEFAULT_MODEL_DIR, Model, fit_targets, make_card, save_model
 
     if tune and params_path:
         raise click.UsageError("--tune chooses the parameters itself; pass either --tune or --params, not both.")
     targets = list(dict.fromkeys(targets))
     out = Path(out) if out else DEFAULT_MODEL_DIR
-    if out.exists() and not force:
-        raise click.ClickException(f"{out} exists; pass --force to replace it or choose another --out.")
+    check_output(out, force, [*(paths or (str(DEFAULT_LABEL_DIR),)), *test_paths, params_path], marker="model_card.json")
     paths, frame = _training_frame(paths, targets, text_column)
     tuned = _read_params(params_path, targets) if params_path else {}
     tuning = None
@@ -402,17 +527,73 @@ def train(paths, out, force, seed, targets, text_column, folds, split_by, params
         else DEFAULT_PARAMETERS
     )
     card = make_card(frame, pipelines, seed, [str(p) for p in paths], metrics, parameters, command, tuning)
-    save_model(out, Model(pipelines, card), force=True)
+    card.update(
+        _held_out_figures(frame, pipelines, {t: tuned.get(t, {}) for t in targets}, seed, jobs, unseen_sources, test_paths, text_column)
+    )
+    card["behaviour"] = _behaviour_figures(Model(pipelines, card)) if "stance" in targets else {}
+    save_model(out, Model(pipelines, card), force=force)  # checked again at the save: the folder may have appeared meanwhile
     click.echo(f"Saved model for {', '.join(targets)} trained on {len(frame)} statements to {out}")
+
+
+def _held_out_figures(frame, pipelines, parameters: dict, seed: int, jobs: int, unseen_sources: bool, test_paths, text_column: str) -> dict:
+    """The card's figures on data the model never saw: corpora held out in turn, a frozen test set
+    (scored with the trained ``pipelines``)."""
+    from stance.evaluate import evaluate_targets, score_test_set
+
+    figures = {}
+    if unseen_sources:
+        results = evaluate_targets(frame, parameters, "source", 0, seed, baselines=False, n_jobs=jobs)
+        figures["unseen_sources"] = {t: r.summary() for t, r in results.items()}
+        for target, summary in figures["unseen_sources"].items():
+            click.echo(f"{target}: macro-F1 with each corpus held out {summary['macro_f1']:.3f}", err=True)
+    if test_paths:
+        from stance.labels import load_labels
+
+        test = load_labels(test_paths, list(parameters), text_column)
+        texts = test["text"].tolist()
+        results = {
+            t: score_test_set(test, t, p.classes_, p.predict_proba(texts), frame[t].value_counts().idxmax()) for t, p in pipelines.items()
+        }
+        figures["natural_test"] = {t: {**r.summary(), "paths": [str(p) for p in test_paths]} for t, r in results.items()}
+        for target, summary in figures["natural_test"].items():
+            click.echo(f"{target}: macro-F1 on the test set {summary['macro_f1']:.3f} ({summary['rows']} statements)", err=True)
+    return figures
+
+
+def _behaviour_figures(model) -> dict:
+    from stance.behaviour import run_behaviour
+
+    return {capability: round(entry["pass_rate"], 4) for capability, entry in run_behaviour(model).items()}
+
+
+def pickle_option(func):
+    """``--allow-pickle``: a model folder without arrays may be unpickled (it can run code)."""
+    return click.option(
+        "--allow-pickle",
+        is_flag=True,
+        help="Load a model folder that has only model.joblib (no model arrays). Unpickling can run any code: "
+        "only for a model you made or trust. Never needed for a model this stance saved.",
+    )(func)
+
+
+def _looks_like_jsonl(text: str) -> bool:
+    """Standard input has no file name: JSON lines start with a line that is a JSON object."""
+    first = text.lstrip("\ufeff \t\r\n").split("\n", 1)[0]
+    if not first.startswith("{"):
+        return False
+    try:
+        return isinstance(json.loads(first), dict)
+    except (ValueError, RecursionError):
+        return False
 
 
 def _read_pool(path: str, text_column: str) -> list[dict]:
     """Statements to label: a CSV with a text column, or JSON lines from `stance extract`."""
     from stance.bulk import iter_rows, rows_from_stream
-    from stance.sources import decode_bytes
 
     if path == "-":
-        rows = rows_from_stream(io.StringIO(decode_bytes(sys.stdin.buffer.read(), "-")), "-", False, text_column)
+        text = _stdin_text("utf-8")
+        rows = rows_from_stream(io.StringIO(text), "-", _looks_like_jsonl(text), text_column)
     else:
         rows = iter_rows(path, text_column)
     pool = []
@@ -438,8 +619,9 @@ def _read_pool(path: str, text_column: str) -> list[dict]:
 )
 @click.option("--annotator", default=lambda: os.environ.get("USER") or "annotator", help="Your name, recorded in labelled_by.")
 @click.option("--text-column", default="text", show_default=True)
+@pickle_option
 @user_errors
-def label(pool, out, labels_dir, model_dir, annotator, text_column):
+def label(pool, out, labels_dir, model_dir, annotator, text_column, allow_pickle):
     """Label statements one at a time in the terminal; every decision is saved at once.
 
     Shows each statement with its speaker, source and the sentence before it, and
@@ -454,7 +636,9 @@ def label(pool, out, labels_dir, model_dir, annotator, text_column):
     from stance.labeller import run_session
     from stance.model import DEFAULT_MODEL_DIR, load_predictor
 
-    model = load_predictor(model_dir or DEFAULT_MODEL_DIR)
+    if pool != "-" and os.path.realpath(out) == os.path.realpath(pool):
+        raise click.BadParameter("the label file cannot be the pool it labels; choose another file.", param_hint="--out")
+    model = load_predictor(model_dir or DEFAULT_MODEL_DIR, allow_pickle=allow_pickle)
     rows = _read_pool(pool, text_column)
     seen_ids, seen_texts = already_labelled([labels_dir, out])
     counts = run_session(rows, model, Path(out), seen_ids, seen_texts, annotator, click.getchar, click.echo)
@@ -467,9 +651,10 @@ def label(pool, out, labels_dir, model_dir, annotator, text_column):
 @click.option("--labels", "labels_dir", default=str(DEFAULT_LABEL_DIR), show_default=True, help="Statements labelled here are left out.")
 @click.option("--model", "-m", "model_dir", type=click.Path(file_okay=False), help="Model folder [default: the shipped model].")
 @click.option("--text-column", default="text", show_default=True)
+@pickle_option
 @output_options
 @user_errors
-def suggest(pool, count, labels_dir, model_dir, text_column, fmt, out, force):
+def suggest(pool, count, labels_dir, model_dir, text_column, allow_pickle, fmt, out, force):
     """Propose the statements to label next: the model's most uncertain, without near-duplicates.
 
     \b
@@ -484,7 +669,9 @@ def suggest(pool, count, labels_dir, model_dir, text_column, fmt, out, force):
     from stance.labeller import statement_id
     from stance.model import DEFAULT_MODEL_DIR, load_predictor
 
-    model = load_predictor(model_dir or DEFAULT_MODEL_DIR)
+    if out:
+        check_output(out, force, [pool, labels_dir])
+    model = load_predictor(model_dir or DEFAULT_MODEL_DIR, allow_pickle=allow_pickle)
     rows = _read_pool(pool, text_column)
     for row in rows:
         row["id"] = statement_id(row)
@@ -498,7 +685,7 @@ def suggest(pool, count, labels_dir, model_dir, text_column, fmt, out, force):
 
 def _read_params(path: str, targets) -> dict:
     """Parameters per target from `stance tune --out`, checked against the known names."""
-    from stance.model import DEFAULT_PARAMETERS
+    from stance.features import DEFAULT_PARAMETERS
 
     try:
         params = json.loads(Path(path).read_text(encoding="utf-8"))
@@ -541,8 +728,8 @@ def tune(paths, targets, text_column, out, force, nested, split_by, folds, seed,
     from stance.files import write_text
     from stance.tune import nested_evaluation, select_parameters
 
-    if out and Path(out).exists() and not force:
-        raise click.ClickException(f"{out} exists; pass --force to replace it or choose another --out.")
+    if out:
+        check_output(out, force, paths or (str(DEFAULT_LABEL_DIR),))
     _, frame = _training_frame(paths, targets, text_column)
     chosen = {}
     for target in targets:
@@ -585,28 +772,83 @@ def tune(paths, targets, text_column, out, force, nested, split_by, folds, seed,
 @click.option(
     "--params", "params_path", type=click.Path(exists=True, dir_okay=False), help="Parameters per target from `stance tune --out`."
 )
+@click.option(
+    "--test",
+    "test_paths",
+    multiple=True,
+    type=click.Path(exists=True),
+    help="Instead of cross-validating, train on PATHS and score this frozen test set (files or folders; repeatable).",
+)
+@click.option(
+    "--behaviour",
+    is_flag=True,
+    help="Instead of cross-validating, run the behaviour suite (negation, paraphrase, invariance, out-of-scope) on --model.",
+)
+@click.option(
+    "--model", "-m", "model_dir", type=click.Path(file_okay=False), help="With --behaviour: model folder [default: the shipped model]."
+)
+@click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, None), help="Worker processes for the model fits.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @user_errors
-def evaluate(paths, targets, text_column, split_by, folds, seed, learning_curve, fmt, report_dir, force, params_path):
-    """Cross-validate the classifier: per-class P/R/F1, macro-F1, confusion matrix, baseline.
+def evaluate(
+    paths,
+    targets,
+    text_column,
+    split_by,
+    folds,
+    seed,
+    learning_curve,
+    fmt,
+    report_dir,
+    force,
+    params_path,
+    test_paths,
+    behaviour,
+    model_dir,
+    jobs,
+    quiet,
+):
+    """Cross-validate the classifier: per-class P/R/F1, macro-F1 with a 95 % interval, confusion matrix, baselines.
+
+    --split-by source holds out each corpus in turn (the figure for sources the model has
+    never seen); --test scores a frozen test set; --behaviour runs the behaviour suite.
 
     \b
     Example:
-      stance evaluate labels/ --split-by document --learning-curve
+      stance evaluate labels/ --split-by source
+      stance evaluate labels/ --test labels/test/
+      stance evaluate --behaviour
       stance evaluate labels/ --learning-curve --report evaluation/
     """
-    from stance.evaluate import evaluate_target, format_evaluation, format_learning_curve
+    from stance.evaluate import evaluate_on_test, evaluate_targets, format_evaluation, format_learning_curve
+    from stance.evaluate import folds as fold_parts
     from stance.evaluate import learning_curve as compute_curve
 
-    if report_dir and Path(report_dir).exists() and not force:
-        raise click.ClickException(f"{report_dir} exists; pass --force to replace it or choose another --report.")
+    if behaviour:
+        _evaluate_behaviour(model_dir, fmt)
+        return
+    if report_dir:
+        check_output(report_dir, force, [*(paths or (str(DEFAULT_LABEL_DIR),)), *test_paths], option="--report", marker="evaluation.md")
     _, frame = _training_frame(paths, targets, text_column)
     tuned = _read_params(params_path, targets) if params_path else {}
-    results = [evaluate_target(frame, target, split_by, folds, seed, **tuned.get(target, {})) for target in targets]
-    curves = (
-        {t: compute_curve(frame, t, split=split_by, n_splits=folds, seed=seed, **tuned.get(t, {})) for t in targets}
-        if learning_curve
-        else {}
-    )
+    parameters = {target: tuned.get(target, {}) for target in targets}
+    # One step for the evaluation, then one per learning-curve fit (fractions x folds x targets).
+    steps = 1 + (sum(len(CURVE_FRACTIONS) * len(fold_parts(frame, t, split_by, folds, seed)) for t in targets) if learning_curve else 0)
+    show = not quiet and sys.stderr.isatty()
+    with click.progressbar(length=steps, label="Evaluating", file=sys.stderr if show else io.StringIO(), show_pos=True) as bar:
+        if test_paths:
+            from stance.labels import load_labels
+
+            test = load_labels(test_paths, targets, text_column)
+            results = list(evaluate_on_test(frame, test, parameters, seed, n_jobs=jobs).values())
+        else:
+            results = list(evaluate_targets(frame, parameters, split_by, folds, seed, n_jobs=jobs).values())
+        bar.update(1)
+        curves = (
+            {t: compute_curve(frame, t, CURVE_FRACTIONS, split_by, folds, seed, progress=bar.update, **tuned.get(t, {})) for t in targets}
+            if learning_curve
+            else {}
+        )
     if fmt == "json":
         payload = {r.target: {**r.summary(), "confusion": r.model["confusion"], "labels": r.labels} for r in results}
         for target, points in curves.items():
@@ -617,8 +859,16 @@ def evaluate(paths, targets, text_column, split_by, folds, seed, learning_curve,
     if report_dir:
         from stance.evaluation_report import write_evaluation_report
 
-        write_evaluation_report(report_dir, results, curves, force=True)
+        write_evaluation_report(report_dir, results, curves, force=force)
         click.echo(f"Wrote {report_dir}/evaluation.md and evaluation.html", err=True)
+
+
+def _evaluate_behaviour(model_dir, fmt):
+    from stance.behaviour import format_behaviour, run_behaviour
+    from stance.model import DEFAULT_MODEL_DIR, load_predictor
+
+    results = run_behaviour(load_predictor(model_dir or DEFAULT_MODEL_DIR))
+    click.echo(json.dumps(results, indent=2) if fmt == "json" else format_behaviour(results))
 
 
 # --- predict -------------------------------------------------------------------
@@ -641,7 +891,7 @@ def evaluate(paths, targets, text_column, split_by, folds, seed, learning_curve,
 @click.option(
     "--min-confidence", type=click.FloatRange(0, 1), default=0.0, show_default=True, help="Below this probability the label is 'uncertain'."
 )
-@click.option("--encoding", default="utf-8", show_default=True, help="Encoding of --input.")
+@click.option("--encoding", default="utf-8", show_default=True, callback=_known_encoding, help="Encoding of --input.")
 @click.option("--explain", is_flag=True, help="List the n-grams that pushed each statement toward its label and away from the runner-up.")
 @click.option("--top", default=8, show_default=True, help="How many n-grams --explain lists.")
 @click.option(
@@ -678,6 +928,9 @@ def evaluate(paths, targets, text_column, split_by, folds, seed, learning_curve,
 )
 @click.option("--out", "-o", type=click.Path(), help="Write to this file instead of standard output; with --engine dask, a folder.")
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
+@wide_option
+@formulas_option
+@pickle_option
 @user_errors
 def predict(
     texts,
@@ -697,8 +950,9 @@ def predict(
     fmt,
     out,
     force,
+    allow_pickle,
 ):
-    """Classify statements: stance and tone with the probability of each label.
+    """Classify statements: stance and tone, the top label's probability (stance_p, tone_p) and each label's.
 
     Statements come from arguments, --input, or standard input (one per line).
     With --engine dask, partitions (files) run on a Dask cluster and OUT gets one
@@ -728,12 +982,13 @@ def predict(
             encoding,
             explain,
             quiet,
+            allow_pickle,
         )
         return
     if scheduler or input_format:
         raise click.UsageError(f"{'--scheduler' if scheduler else '--input-format'} works with --engine dask only.")
     if fmt == "parquet":
-        raise click.UsageError("--format parquet works with --engine dask only; choose csv or jsonl.")
+        raise click.UsageError("--format parquet works with --engine dask only; choose csv, tsv or jsonl.")
     if len(inputs) > 1:
         raise click.UsageError("give one --input file, or several (and folders or globs) with --engine dask.")
     input_path = inputs[0] if inputs else None
@@ -744,37 +999,52 @@ def predict(
     if out and Path(out).is_dir():
         raise click.BadParameter(f"{out} is a folder; give a file name.", param_hint="--out")
     from stance.model import DEFAULT_MODEL_DIR, load_predictor
-    from stance.predict import predict_rows
+    from stance.predict import predict_rows, prediction_names
 
-    if input_path and input_path != "-" and fmt in ("csv", "jsonl") and not explain and not texts:
+    if out:
+        check_output(out, force, [input_path, model_dir or DEFAULT_MODEL_DIR])
+    if input_path and input_path != "-" and fmt in ("csv", "tsv", "jsonl") and not explain and not texts:
         _predict_streaming(
-            input_path, model_dir or str(DEFAULT_MODEL_DIR), text_column, fmt, out, force, jobs, min_confidence, trust, encoding, quiet
+            input_path,
+            model_dir or str(DEFAULT_MODEL_DIR),
+            text_column,
+            fmt,
+            out,
+            force,
+            jobs,
+            min_confidence,
+            trust,
+            encoding,
+            quiet,
+            allow_pickle,
         )
         return
     rows, columns = _prediction_input(texts, input_path, text_column, encoding)
-    model = load_predictor(model_dir or DEFAULT_MODEL_DIR, trust=trust)
-    predictions = predict_rows(model, [row[text_column] for row in rows], min_confidence, top if explain else 0)
+    model = load_predictor(model_dir or DEFAULT_MODEL_DIR, trust=trust, allow_pickle=allow_pickle)
+    predictions = predict_rows(model, [str(row.get(text_column) or "") for row in rows], min_confidence, top if explain else 0)
+    names = prediction_names(list(predictions[0]), columns)  # never over an input column (a gold label)
+
+    def name(column: str) -> str:
+        return names.get(column, column)
+
     for row, prediction in zip(rows, predictions, strict=True):
-        row.update(prediction)
+        row.update((name(k), v) for k, v in prediction.items())
     if fmt == "table":
-        for row in rows:
-            for target in model.targets:
-                row[f"{target}_p"] = max((v for k, v in row.items() if k.startswith(f"{target}_p_") and v is not None), default=None)
-        columns = [text_column] + [c for t in model.targets for c in (t, f"{t}_p")]
+        columns = [text_column] + [name(c) for t in model.targets for c in (t, f"{t}_p")]
     else:
-        columns = columns + [c for c in predictions[0] if c not in columns]
-    if fmt == "csv":
+        columns = columns + [name(c) for c in predictions[0]]
+    if fmt in ("csv", "tsv"):
         for row in rows:
             for target in model.targets:
-                if f"{target}_explain" in row:
-                    row[f"{target}_explain"] = "; ".join(f"{e['ngram']} {e['weight']:+.3f}" for e in row[f"{target}_explain"])
+                if name(f"{target}_explain") in row:
+                    row[name(f"{target}_explain")] = "; ".join(f"{e['ngram']} {e['weight']:+.3f}" for e in row[name(f"{target}_explain")])
     emit(rows, columns, fmt, out, force)
     if explain and fmt == "table":
         for row in rows:
             for target in model.targets:
-                pushes = row.get(f"{target}_explain") or []
+                pushes = row.get(name(f"{target}_explain")) or []
                 if pushes:
-                    click.echo(f"\n{target} = {row[target]} (not {pushes[0]['away_from']}) for: {_cell(row[text_column], 70)}")
+                    click.echo(f"\n{target} = {row[name(target)]} (not {pushes[0]['away_from']}) for: {_cell(row[text_column], 70)}")
                     for push in pushes:
                         click.echo(f"  {push['weight']:+.3f}  {push['ngram']}")
 
@@ -793,52 +1063,99 @@ def predict(
     help="Below this probability a statement counts as 'uncertain'.",
 )
 @click.option("--text-field", help="JSON/JSONL field holding the text (default: auto-detect).")
-@click.option("--encoding", default="utf-8", show_default=True, help="Encoding of the input files.")
+@click.option("--encoding", default="utf-8", show_default=True, callback=_known_encoding, help="Encoding of the input files.")
 @click.option("--no-questions/--questions", default=True, show_default=True, help="Leave out reporters' questions.")
+@click.option(
+    "--mode",
+    type=click.Choice(["auto", "quotes", "sentences", "transcript"]),
+    default="auto",
+    show_default=True,
+    help="How to read the inputs, as in `stance extract --mode`.",
+)
+@click.option(
+    "--speaker", "whole_speaker", metavar="NAME", help="Every input is this speaker's own speech or statement (one-speaker documents)."
+)
 @click.option(
     "--side",
     "sides",
     multiple=True,
-    metavar="TEXT=SIDE",
-    help="Side for statements of inputs whose path contains TEXT when the text names none (repeatable), e.g. obama_wh=US.",
+    metavar="SIDE|TEXT=SIDE",
+    help="The side of --speaker; or TEXT=SIDE: side for statements of inputs whose path contains TEXT when the text names none "
+    "(repeatable), e.g. obama_wh=US.",
 )
 @click.option("--title", default="Stance report", show_default=True)
+@click.option(
+    "--min-n",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="Bars resting on fewer statements are drawn hollow and marked with their count (n=2).",
+)
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@formulas_option
+@pickle_option
 @user_errors
-def report(inputs, out, by, match, model_dir, min_confidence, text_field, encoding, no_questions, sides, title, force, quiet):
+def report(
+    inputs,
+    out,
+    by,
+    match,
+    model_dir,
+    min_confidence,
+    text_field,
+    encoding,
+    no_questions,
+    mode,
+    whole_speaker,
+    sides,
+    title,
+    min_n,
+    force,
+    quiet,
+    allow_pickle,
+):
     """Extract, classify and aggregate statements by speaker side, speaker and period.
 
     Writes OUT/predictions.csv (one row per statement, traceable to its source),
     OUT/aggregates.csv (counts and shares per label and cell, with examples) and
-    OUT/report.html (charts and tables; opens offline).
+    OUT/report.html: the sides compared on one scale, with counts and 95 % intervals, for all
+    periods and for each; top speakers; examples; the model's accuracy and the provenance. It
+    opens offline, needs no script and prints on A4; each chart's numbers download as CSV.
 
     \b
     Example:
       stance report briefings.jsonl kcna.jsonl --match "Korea|DPRK" --by year --out report/
+      stance report speech.txt --speaker "President Yoon" --side ROK --out report/
     """
     import re
 
-    from stance.extract import extract_statements
+    from stance.extract import ExtractOptions, canonical_speaker_rows, extract_statements
     from stance.model import DEFAULT_MODEL_DIR, load_predictor
     from stance.predict import classify_rows
     from stance.report import write_report
-    from stance.sources import FieldMap, decode_bytes, read_documents
+    from stance.sources import FieldMap, read_documents
 
-    if Path(out).exists() and not force:
-        raise click.ClickException(f"{out} exists; pass --force to replace it or choose another --out.")
+    check_output(out, force, [*inputs, model_dir or DEFAULT_MODEL_DIR], marker="report.html")
     try:
         pattern = re.compile(match, re.IGNORECASE) if match else None
     except re.error as exc:
         raise click.BadParameter(f"not a regular expression: {exc}", param_hint="--match") from exc
     side_of_input = []
+    whole_side = None
     for item in sides:
         text, sep, side = item.partition("=")
-        if not sep or not text or not side:
-            raise click.BadParameter(f"{item!r} is not TEXT=SIDE (e.g. obama_wh=US)", param_hint="--side")
+        if not sep:
+            if whole_side:
+                raise click.BadParameter(f"give one SIDE for --speaker (got {whole_side!r} and {item!r})", param_hint="--side")
+            whole_side = item
+            continue
+        if not text or not side:
+            raise click.BadParameter(f"{item!r} is not SIDE or TEXT=SIDE (e.g. ROK or obama_wh=US)", param_hint="--side")
         side_of_input.append((text, side))
-    model = load_predictor(model_dir or DEFAULT_MODEL_DIR)
-    stdin_text = decode_bytes(sys.stdin.buffer.read(), "-", encoding) if "-" in inputs else None
+    options = ExtractOptions(mode=mode, speaker=whole_speaker, side=whole_side)
+    model = load_predictor(model_dir or DEFAULT_MODEL_DIR, allow_pickle=allow_pickle)
+    stdin_text = _stdin_text(encoding) if "-" in inputs else None
     documents = read_documents(inputs, FieldMap(text=text_field), stdin_text, encoding)
     if pattern:
         documents = (d for d in documents if pattern.search(d.text) or pattern.search(d.title or ""))
@@ -847,7 +1164,7 @@ def report(inputs, out, by, match, model_dir, min_confidence, text_field, encodi
     with click.progressbar(documents, label="Extracting and classifying", file=sys.stderr if show else io.StringIO(), show_pos=True) as bar:
         batch: list[dict] = []
         for document in bar:
-            for statement in extract_statements([document]):
+            for statement in extract_statements([document], options):
                 if no_questions and statement.kind == "question":
                     continue
                 row = statement.as_row()
@@ -860,9 +1177,58 @@ def report(inputs, out, by, match, model_dir, min_confidence, text_field, encodi
         rows.extend(classify_rows(model, batch, "text", min_confidence))
     if not rows:
         raise click.ClickException("no statements found in the inputs (check --match and --text-field).")
+    canonical_speaker_rows(rows)
     labels = {t: model.labels(t) + (["uncertain"] if min_confidence else []) for t in model.targets}
-    write_report(out, rows, labels, by, title, force=True)
+    provenance = _report_provenance(click.get_current_context(), model_dir or "models/default (shipped with stance)", model.card)
+    write_report(out, rows, labels, by, title, force=force, provenance=provenance, min_n=min_n, keep_formulas=_keep_formulas())
     click.echo(f"Wrote {len(rows):,} statements to {out}/predictions.csv, aggregates.csv and report.html")
+
+
+_NOT_FILTERS = {"inputs", "out", "force", "quiet", "title", "model_dir", "encoding", "allow_pickle"}
+
+
+def _report_provenance(ctx: click.Context, model_dir, card: dict) -> dict:
+    """What the report page says about how it was made: model and card, command, filters, inputs, date, version."""
+    from datetime import datetime, timezone
+
+    filters = {}
+    for param in ctx.command.params:
+        value = ctx.params.get(param.name)
+        if param.name in _NOT_FILTERS or not isinstance(param, click.Option) or value in (None, (), ""):
+            continue
+        if param.is_flag and not param.secondary_opts and not value:
+            continue  # a flag left off
+        if param.name == "no_questions":
+            filters["reporters' questions"] = "left out" if value else "kept"
+            continue
+        filters[param.opts[0]] = ", ".join(map(str, value)) if isinstance(value, (tuple, list)) else value
+    return {
+        "model": str(model_dir),
+        "model_card": card or {},
+        "command": _command_line(ctx),
+        "filters": filters,
+        "inputs": [str(p) for p in ctx.params.get("inputs") or ()],
+        "generated": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "version": __version__,
+    }
+
+
+def _command_line(ctx: click.Context) -> str:
+    """The command as typed when run from a shell, else rebuilt from the options that differ from their defaults."""
+    if sys.argv[1:2] == [ctx.info_name]:
+        return shlex.join(["stance", *sys.argv[1:]])
+    words = ["stance", ctx.info_name or ""]
+    for param in ctx.command.params:
+        value = ctx.params.get(param.name)
+        if isinstance(param, click.Argument):
+            words.extend(map(str, value if isinstance(value, (tuple, list)) else [value]))
+        elif isinstance(param, click.Option) and value not in (None, (), "") and value != param.default:
+            if param.is_flag:
+                words.append(param.opts[-1] if value else (param.secondary_opts or [""])[0])
+            else:
+                for item in value if isinstance(value, (tuple, list)) else [value]:
+                    words.extend([param.opts[0], str(item)])
+    return shlex.join(w for w in words if w)
 
 
 @cli.command("export")
@@ -884,19 +1250,32 @@ def export(model_dir, out, force):
     click.echo(f"Exported {model_dir} to {out} (model_arrays.json, model_arrays.npz, model_card.json)")
 
 
-def _predict_streaming(input_path, model_dir, text_column, fmt, out, force, jobs, min_confidence, trust, encoding, quiet) -> None:
+def _predict_streaming(
+    input_path, model_dir, text_column, fmt, out, force, jobs, min_confidence, trust, encoding, quiet, allow_pickle=False
+) -> None:
     """A CSV/JSONL file classified in batches and written as it goes (bounded memory)."""
     from stance.bulk import classify_file
     from stance.files import atomic_path
     from stance.model import load_predictor
 
-    load_predictor(model_dir, trust=trust)  # check the model before starting any worker
+    load_predictor(model_dir, trust=trust, allow_pickle=allow_pickle)  # check the model before starting any worker
     show = not quiet and sys.stderr.isatty()
 
     def run(stream) -> int:
         with click.progressbar(length=0, label="Classifying", file=sys.stderr if show else io.StringIO(), show_pos=True) as bar:
             return classify_file(
-                input_path, model_dir, text_column, stream, fmt, jobs, min_confidence, trust, encoding, progress=bar.update
+                input_path,
+                model_dir,
+                text_column,
+                stream,
+                fmt,
+                jobs,
+                min_confidence,
+                trust,
+                encoding,
+                progress=bar.update,
+                allow_pickle=allow_pickle,
+                keep_formulas=_keep_formulas(),
             )
 
     if out:
@@ -904,11 +1283,33 @@ def _predict_streaming(input_path, model_dir, text_column, fmt, out, force, jobs
             count = run(stream)
         click.echo(f"Wrote {count} rows to {out}", err=True)
     else:
-        run(sys.stdout)
+        run(_TerminalStream() if sys.stdout.isatty() else sys.stdout)
+
+
+class _TerminalStream:
+    """Standard output that shows control characters as escapes (see :func:`for_terminal`)."""
+
+    def write(self, text: str) -> int:
+        return sys.stdout.write(printable(text))
 
 
 def _predict_dask(
-    texts, inputs, input_format, model_dir, text_column, fmt, out, force, jobs, scheduler, min_confidence, trust, encoding, explain, quiet
+    texts,
+    inputs,
+    input_format,
+    model_dir,
+    text_column,
+    fmt,
+    out,
+    force,
+    jobs,
+    scheduler,
+    min_confidence,
+    trust,
+    encoding,
+    explain,
+    quiet,
+    allow_pickle=False,
 ) -> None:
     """Partitioned inputs classified on a Dask cluster into a folder of part files (stance.distributed)."""
     from stance.distributed import dask_client, plan_dataset, predict_dataset, require_dask
@@ -928,7 +1329,18 @@ def _predict_dask(
     if fmt not in ("csv", "jsonl", "parquet"):
         raise click.UsageError("--engine dask writes csv, jsonl or parquet: choose one with --format.")
     job = plan_dataset(
-        inputs, out, model_dir or DEFAULT_MODEL_DIR, fmt, input_format, text_column, min_confidence, trust, encoding, force
+        inputs,
+        out,
+        model_dir or DEFAULT_MODEL_DIR,
+        fmt,
+        input_format,
+        text_column,
+        min_confidence,
+        trust,
+        encoding,
+        force,
+        allow_pickle=allow_pickle,
+        keep_formulas=_keep_formulas(),
     )  # checks the output, the model and the first input before any worker starts
     show = not quiet and sys.stderr.isatty()
     with dask_client(scheduler, jobs) as client:
@@ -939,9 +1351,13 @@ def _predict_dask(
 
 
 def _prediction_input(texts, input_path, text_column, encoding: str = "utf-8") -> tuple[list[dict], list[str]]:
-    """Statements to classify as rows (input columns kept) and the input's column names."""
-    from stance.bulk import MAX_FIELD_CHARS
-    from stance.sources import InputError, decode_bytes
+    """Statements to classify as rows (input columns kept) and the input's column names.
+
+    --input is a CSV, TSV or JSON-lines file (by its extension; standard input by its
+    first line), read like the streaming path reads it, or plain text with one
+    statement per line. The input is read with a cap (stance.sources.read_input_bytes)."""
+    from stance.bulk import rows_from_stream
+    from stance.sources import decode_bytes, read_input_bytes
 
     if texts and input_path:
         raise click.UsageError("give statements as arguments or with --input, not both")
@@ -951,29 +1367,52 @@ def _prediction_input(texts, input_path, text_column, encoding: str = "utf-8") -
         source = input_path or "-"
         if source == "-" and sys.stdin.isatty():
             raise click.UsageError("no statements: give them as arguments, with --input FILE, or on standard input")
-        raw = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
-        text = decode_bytes(raw, source, encoding)
-        header = next(csv.reader([text.split("\n", 1)[0]]), [])
-        if source.lower().endswith(".csv") or (source == "-" and text_column in header and len(header) > 1):
-            csv.field_size_limit(MAX_FIELD_CHARS)
-            reader = csv.DictReader(io.StringIO(text))
-            try:
-                if text_column not in (reader.fieldnames or []):
-                    raise InputError(
-                        f"{source}: no column {text_column!r}; columns are: {', '.join(reader.fieldnames or [])}. Choose one with --text-column."
-                    )
-                rows = [dict(row) for row in reader]
-            except csv.Error as exc:
-                raise InputError(f"{source}, line {reader.line_num}: not a readable CSV ({exc}); check the quoting.") from exc
-            for line_no, row in enumerate(rows, 2):
-                if None in row:
-                    raise InputError(f"{source}, row {line_no}: more fields than the header has columns; check the quoting.")
-            return rows, list(reader.fieldnames)
-        lines = [line for line in text.splitlines() if line.strip()]
+        text = decode_bytes(read_input_bytes(None if source == "-" else Path(source), source), source, encoding)
+        kind = _input_kind(source, text, text_column)
+        if kind != "lines":
+            rows = list(rows_from_stream(io.StringIO(text), source, kind == "jsonl", text_column, "\t" if kind == "tsv" else ","))
+            if not rows:
+                raise click.ClickException(f"{source}: no rows to classify.")
+            columns: dict[str, None] = {}
+            for row in rows:
+                columns.update(dict.fromkeys(row))
+            return rows, list(columns)
+        lines = [line.rstrip("\r") for line in text.split("\n") if line.strip()]
     if not any(line.strip() for line in lines):
         raise click.ClickException("every statement given is empty; give at least one statement with text.")
     return [{text_column: line} for line in lines], [text_column]
 
 
+def _input_kind(source: str, text: str, text_column: str) -> str:
+    """``csv``, ``tsv``, ``jsonl`` or ``lines``: by the file's extension, or for standard
+    input by its first line (a JSON object; a header that names ``text_column``)."""
+    from stance.bulk import MAX_FIELD_CHARS, TSV_SUFFIXES
+
+    suffix = Path(source).suffix.lower() if source != "-" else ""
+    by_suffix = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", **dict.fromkeys(TSV_SUFFIXES, "tsv")}
+    if source != "-":
+        return by_suffix.get(suffix, "lines")
+    if _looks_like_jsonl(text):
+        return "jsonl"
+    first_line = text.split("\n", 1)[0].rstrip("\r")
+    csv.field_size_limit(MAX_FIELD_CHARS)
+    for kind, delimiter in (("tsv", "\t"), ("csv", ",")):
+        try:
+            header = next(csv.reader([first_line], delimiter=delimiter), [])
+        except csv.Error:
+            continue
+        if len(header) > 1 and text_column in header:
+            return kind
+    return "lines"
+
+
 def main() -> None:
-    cli(prog_name="stance")
+    from stance.processes import exit_on_sigterm
+
+    exit_on_sigterm()  # so worker pools are stopped and temporary files removed on SIGTERM too
+    try:
+        cli(prog_name="stance")
+    except BrokenPipeError:  # `stance ... | head`: the reader left; say nothing more
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(1)

@@ -49,6 +49,8 @@ class DatasetJob:
     trust: bool = False
     encoding: str = "utf-8"
     force: bool = False
+    allow_pickle: bool = False
+    keep_formulas: bool = False
 
 
 def require_dask() -> None:
@@ -129,14 +131,17 @@ def plan_dataset(
     trust: bool = False,
     encoding: str = "utf-8",
     force: bool = False,
+    allow_pickle: bool = False,
+    keep_formulas: bool = False,
 ) -> DatasetJob:
     """Check a run on the client: the output, the model (card and SHA-256) and the inputs.
 
     Cheap mistakes fail here, before a cluster starts. Paths become absolute
     because workers may run in another directory.
     """
-    from stance.errors import OutputExistsError
+    from stance.files import check_output
     from stance.model import load_predictor
+    from stance.predict import prediction_names
 
     require_dask()
     if output_format not in FORMATS:
@@ -146,12 +151,11 @@ def plan_dataset(
     if "://" in str(out):
         raise StanceError(f"--out {out}: give a folder on a filesystem every worker can write to (a path, not a URL).")
     out = Path(out).resolve()
-    if out.exists() and not force:
-        raise OutputExistsError(f"{out} exists; pass --force to replace it or choose another --out.")
-    model = load_predictor(model_dir, trust=trust)
+    model = load_predictor(model_dir, trust=trust, allow_pickle=allow_pickle)
     paths, input_format = expand_inputs(inputs, input_format)
+    check_output(out, force, inputs=[*paths, model_dir], marker="part-*")
     columns = input_columns(paths[0], input_format, text_column, encoding)
-    predicted = prediction_columns(model)
+    predicted = list(prediction_names(prediction_columns(model), columns).values())
     return DatasetJob(
         paths=tuple(paths),
         input_format=input_format,
@@ -165,14 +169,16 @@ def plan_dataset(
         trust=trust,
         encoding=encoding,
         force=force,
+        allow_pickle=allow_pickle,
+        keep_formulas=keep_formulas,
     )
 
 
 def prediction_columns(model) -> list[str]:
     """The columns :func:`stance.predict.classify_rows` adds, in its order."""
-    from stance.predict import predict_rows
+    from stance.predict import prediction_columns as columns
 
-    return list(predict_rows(model, [""])[0])  # an empty text is not classified, only laid out
+    return columns(model)
 
 
 def input_columns(path: str, fmt: str, text_column: str, encoding: str = "utf-8") -> list[str]:
@@ -247,28 +253,39 @@ def _nulls_to_none(frame):
     return objects.where(frame.notna(), None)
 
 
-def cached_predictor(model_dir: str, trust: bool = False):
+def cached_predictor(model_dir: str, trust: bool = False, allow_pickle: bool = False):
     """The model of ``model_dir``, loaded (and its SHA-256 checked) once per process."""
-    from stance.model import load_predictor
+    import warnings
 
-    key = (model_dir, trust)
-    with _predictors_lock:
+    from stance.model import PickleWarning, load_predictor
+
+    key = (model_dir, trust, allow_pickle)
+    with _predictors_lock, warnings.catch_warnings():
+        warnings.simplefilter("ignore", PickleWarning)  # said once, by the command
         if key not in _predictors:
             try:
-                _predictors[key] = load_predictor(model_dir, trust=trust)
+                _predictors[key] = load_predictor(model_dir, trust=trust, allow_pickle=allow_pickle)
             except ModelError as exc:
                 raise ModelError(f"{exc} (on a Dask worker: every worker must be able to read the model folder at this path)") from exc
         return _predictors[key]
 
 
-def classify_partition(frame, model_dir: str, text_column: str, min_confidence: float, trust: bool, columns: Sequence[str]):
-    """One partition with its predictions added, by :func:`stance.predict.classify_rows` (runs on a worker)."""
+def classify_partition(
+    frame, model_dir: str, text_column: str, min_confidence: float, trust: bool, columns: Sequence[str], allow_pickle: bool = False
+):
+    """One partition with its predictions added, by :func:`stance.predict.classify_rows` (runs on a worker):
+    every input column (of every row), then the predictions, which never overwrite an input column."""
     import pandas as pd
 
-    from stance.predict import classify_rows
+    from stance.predict import classify_rows, prediction_names
 
-    rows = classify_rows(cached_predictor(model_dir, trust), frame_rows(frame), text_column, min_confidence)
-    return pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame(columns=list(columns), dtype=object)
+    model = cached_predictor(model_dir, trust, allow_pickle)
+    inputs = [str(c) for c in frame.columns]
+    names = prediction_names(prediction_columns(model), inputs)
+    rows = classify_rows(model, frame_rows(frame), text_column, min_confidence, names)
+    if not rows:
+        return pd.DataFrame(columns=list(columns), dtype=object)
+    return pd.DataFrame(rows, columns=inputs + list(names.values()), dtype=object)
 
 
 def frame_rows(frame) -> list[dict]:
@@ -286,7 +303,15 @@ def classify_partitions(frame, job: DatasetJob):
 
     meta = pd.DataFrame(columns=list(job.columns), dtype=object)
     return frame.map_partitions(
-        classify_partition, job.model_dir, job.text_column, job.min_confidence, job.trust, job.columns, meta=meta, enforce_metadata=False
+        classify_partition,
+        job.model_dir,
+        job.text_column,
+        job.min_confidence,
+        job.trust,
+        job.columns,
+        job.allow_pickle,
+        meta=meta,
+        enforce_metadata=False,
     )
 
 
@@ -295,7 +320,7 @@ def part_name(number: int, fmt: str) -> str:
     return f"part-{number:05d}.{fmt}"
 
 
-def write_partition(frame, folder: str, fmt: str, partition_info=None):
+def write_partition(frame, folder: str, fmt: str, keep_formulas: bool = False, partition_info=None):
     """Write one partition of predictions to ``folder`` (runs on a worker); returns its file name and row count."""
     import pandas as pd
 
@@ -308,7 +333,7 @@ def write_partition(frame, folder: str, fmt: str, partition_info=None):
         _write_parquet(frame, path)
     else:
         with open(path, "w", encoding="utf-8", newline="") as stream:
-            write_rows(stream, rows, fmt)
+            write_rows(stream, rows, fmt, columns=[str(c) for c in frame.columns], keep_formulas=keep_formulas)
     return pd.DataFrame({"file": [path.name], "rows": [len(rows)]})
 
 
@@ -338,10 +363,12 @@ def predict_dataset(job: DatasetJob, client=None, progress: Callable[[int], None
     from stance.files import atomic_folder
 
     # dask would turn object columns into pyarrow strings (and JSON values into text).
-    with dask.config.set({"dataframe.convert-string": False}), atomic_folder(job.out, force=job.force) as tmp:
+    with dask.config.set({"dataframe.convert-string": False}), atomic_folder(job.out, force=job.force, marker="part-*") as tmp:
         predictions = classify_partitions(read_partitions(job), job)
         meta = pd.DataFrame({"file": pd.Series(dtype=object), "rows": pd.Series(dtype="int64")})
-        written = predictions.map_partitions(write_partition, str(tmp), job.output_format, meta=meta, enforce_metadata=False)
+        written = predictions.map_partitions(
+            write_partition, str(tmp), job.output_format, job.keep_formulas, meta=meta, enforce_metadata=False
+        )
         parts = written.to_delayed()
         if client is None:
             results = dask.compute(*parts)
@@ -364,6 +391,29 @@ def _run_on(client, parts: list, progress: Callable[[int], None] | None) -> list
         client.cancel([f for f in futures if not f.done()])
 
 
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+
+
+def check_scheduler_address(address: str) -> None:
+    """Refuse a scheduler on another machine reached without TLS.
+
+    Any client that reaches a scheduler can run code on its workers, and the results
+    that come back are unpickled here: a shared scheduler must use ``tls://`` with
+    certificates that authenticate both sides (docs/dask.md). A plain ``tcp://``
+    scheduler is accepted on this machine only."""
+    from urllib.parse import urlsplit
+
+    scheme, _, rest = address.partition("://") if "://" in address else ("tcp", "", address)
+    host = urlsplit(f"{scheme}://{rest}").hostname or ""
+    if scheme in ("tls", "inproc") or (scheme == "tcp" and (host in LOOPBACK_HOSTS or host.startswith("127."))):
+        return
+    raise StanceError(
+        f"--scheduler {address}: a scheduler on another machine must be reached over TLS (tls://HOST:8786) with certificates "
+        "for the scheduler, the workers and this client: through plain tcp:// anyone who reaches it can run code on the "
+        "workers, and on this computer through the results. See docs/dask.md."
+    )
+
+
 @contextmanager
 def dask_client(scheduler: str | None = None, workers: int = 1) -> Iterator:
     """A ``distributed.Client``: of the cluster at ``scheduler`` (``tcp://host:8786``),
@@ -371,12 +421,17 @@ def dask_client(scheduler: str | None = None, workers: int = 1) -> Iterator:
     from distributed import Client, LocalCluster
 
     if scheduler:
+        check_scheduler_address(scheduler)
         try:
             client = Client(scheduler, timeout="10s")
         except OSError as exc:
             raise StanceError(
                 f"--scheduler {scheduler}: no Dask scheduler answers there ({exc}); start one with `dask scheduler`, "
                 "or leave --scheduler out to run on this machine."
+            ) from exc
+        except (TypeError, ValueError) as exc:  # e.g. tls:// without certificates configured
+            raise StanceError(
+                f"--scheduler {scheduler}: cannot connect ({exc}); set the client's TLS certificate, key and CA as docs/dask.md shows."
             ) from exc
         with client:
             yield client

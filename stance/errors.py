@@ -20,5 +20,9 @@ class ModelError(StanceError):
     """A model folder cannot be used."""
 
 
+class OutputError(StanceError):
+    """An output cannot be written where the user asked (permissions, an input in the way)."""
+
+
 class OutputExistsError(FileExistsError):
     """An output exists and the user did not ask to replace it."""

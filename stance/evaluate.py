@@ -1,9 +1,11 @@
 """Honest cross-validated evaluation: grouped splits, per-class metrics, baselines.
 
 Rows in one near-duplicate group always fall on the same side of a split. With
-``split_by="document"`` rows of one source document stay together too, and with
-``split_by="source"`` whole corpora do; groups are merged so both constraints
-hold at once.
+``split_by="document"`` rows of one source document stay together too. With
+``split_by="source"`` each corpus is held out in turn (leave-one-corpus-out): the
+model is tested on a source it has never seen, and training rows that are
+near-duplicates of a held-out row are left out. Every macro-F1 comes with a
+bootstrap 95 % interval, and a frozen test set can be scored with :func:`evaluate_on_test`.
 """
 
 from __future__ import annotations
@@ -13,10 +15,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from stance.model import build_pipeline, require_two_labels
+from stance.features import build_pipeline, one_thread
+from stance.model import require_two_labels
 
 SPLITS = ("group", "document", "source", "date")
 DATE_TEST_SHARE = 0.2
+BOOTSTRAP_SAMPLES = 1000
 
 
 @dataclass
@@ -30,11 +34,16 @@ class TargetEvaluation:
     n_rows: int
     baselines: dict = field(default_factory=dict)  # name -> metrics (majority, lexicon, linear SVM)
     calibration: dict = field(default_factory=dict)  # Brier score, expected calibration error, reliability bins
+    by_source: dict = field(default_factory=dict)  # corpus -> metrics, when each corpus was held out in turn
 
     @property
     def split_text(self) -> str:
         if self.split == "date":
             return f"trained on the earliest statements, tested on the latest {DATE_TEST_SHARE:.0%} ({self.n_rows} tested)"
+        if self.split == "source":
+            return f"each of {self.n_splits} sources held out in turn (leave-one-corpus-out), scores pooled"
+        if self.split == "test":
+            return f"trained on the label files, tested on a frozen test set of {self.n_rows} statements"
         return f"{self.n_splits}-fold cross-validation grouped by {self.split}"
 
     def summary(self) -> dict:
@@ -42,6 +51,7 @@ class TargetEvaluation:
             "split": self.split_text,
             "rows": self.n_rows,
             "macro_f1": self.model["macro_f1"],
+            "macro_f1_interval": self.model.get("macro_f1_interval"),
             "accuracy": self.model["accuracy"],
             "baseline_macro_f1": self.baseline["macro_f1"],
             "baseline_accuracy": self.baseline["accuracy"],
@@ -49,6 +59,7 @@ class TargetEvaluation:
             "brier": self.calibration.get("brier"),
             "ece": self.calibration.get("ece"),
             "per_class": self.model["per_class"],
+            "by_source": {name: {"rows": m["rows"], "macro_f1": m["macro_f1"]} for name, m in self.by_source.items()},
         }
 
 
@@ -71,12 +82,31 @@ def split_groups(frame: pd.DataFrame, split: str) -> np.ndarray:
     keys = [frame["group"].astype(str)]
     if split == "document":
         keys.append(document_of(frame))
-    elif split == "source":
-        column = "corpus" if "corpus" in frame else "source"
-        if column not in frame:
-            raise ValueError("split by source needs a 'source' or 'corpus' column in the label files")
-        keys.append(frame[column].astype(str))
     return _merge_groups(keys)
+
+
+def source_of(frame: pd.DataFrame) -> pd.Series:
+    """The corpus of each row (``corpus`` column, else ``source``)."""
+    column = "corpus" if "corpus" in frame else "source"
+    if column not in frame:
+        raise ValueError("split by source needs a 'source' or 'corpus' column in the label files")
+    return frame[column].astype(str)
+
+
+def leave_one_source_out(frame: pd.DataFrame) -> list[tuple[np.ndarray, np.ndarray]]:
+    """One train/test pair per corpus: the corpus is the test part; training rows that share
+    a near-duplicate group with it are dropped, so no held-out statement is seen in training."""
+    sources = source_of(frame).to_numpy()
+    groups = frame["group"].astype(str).to_numpy()
+    names = sorted(set(sources))
+    if len(names) < 2:
+        raise ValueError("split by source needs statements from at least two sources")
+    parts = []
+    for name in names:
+        test = np.flatnonzero(sources == name)
+        train = np.flatnonzero((sources != name) & ~np.isin(groups, groups[test]))
+        parts.append((train, test))
+    return parts
 
 
 def _merge_groups(keys: list[pd.Series]) -> np.ndarray:
@@ -108,6 +138,8 @@ def folds(frame: pd.DataFrame, target: str, split: str = "group", n_splits: int 
     no near-duplicate group sits on both sides."""
     from sklearn.model_selection import StratifiedGroupKFold
 
+    if split == "source":
+        return leave_one_source_out(frame)
     groups = split_groups(frame, split)
     if split == "date":
         return [_date_split(frame, groups)]
@@ -202,8 +234,6 @@ def out_of_fold_predictions_for_targets(
 
 
 def _fit_and_predict(seed: int, classifier: str, params: dict, train_texts, y_train, test_texts):
-    from stance.features import one_thread
-
     with one_thread():
         pipeline = build_pipeline(seed, classifier=classifier, **params).fit(train_texts.tolist(), y_train.tolist())
     features, model = pipeline.named_steps["features"], pipeline.named_steps["classifier"]
@@ -253,6 +283,27 @@ def calibration_metrics(y_true: np.ndarray, probabilities: np.ndarray, labels: l
     return {"brier": brier, "ece": float(ece), "reliability": table}
 
 
+def macro_f1_interval(y_true, y_pred, labels: list[str], samples: int = BOOTSTRAP_SAMPLES, seed: int = 0) -> list[float]:
+    """Bootstrap 95 % interval of macro-F1: statements resampled with replacement."""
+    index = {label: k for k, label in enumerate(labels)}
+    truth = np.array([index.get(v, -1) for v in y_true])
+    guess = np.array([index.get(v, -1) for v in y_pred])
+    n, k = len(truth), len(labels)
+    if n == 0:
+        return [float("nan"), float("nan")]
+    rng = np.random.default_rng(seed)
+    scores = np.empty(samples)
+    for b in range(samples):
+        pick = rng.integers(0, n, n)
+        t, g = truth[pick], guess[pick]
+        hit = np.bincount(t[t == g], minlength=k + 1)[:k] if (t == g).any() else np.zeros(k)
+        true_count = np.bincount(t[t >= 0], minlength=k)[:k]
+        guess_count = np.bincount(g[g >= 0], minlength=k)[:k]
+        denominator = true_count + guess_count
+        scores[b] = np.mean(np.divide(2 * hit, denominator, out=np.zeros(k), where=denominator > 0))
+    return [float(np.percentile(scores, 2.5)), float(np.percentile(scores, 97.5))]
+
+
 def classification_metrics(y_true, y_pred, labels: list[str]) -> dict:
     """Per-class precision/recall/F1/support, macro-F1, accuracy and the confusion matrix."""
     from sklearn.metrics import accuracy_score, confusion_matrix, precision_recall_fscore_support
@@ -264,6 +315,7 @@ def classification_metrics(y_true, y_pred, labels: list[str]) -> dict:
             for label, p, r, f, s in zip(labels, precision, recall, f1, support, strict=False)
         },
         "macro_f1": float(np.mean(f1)),
+        "macro_f1_interval": macro_f1_interval(list(y_true), list(y_pred), labels),
         "accuracy": float(accuracy_score(y_true, y_pred)),
         "confusion": confusion_matrix(y_true, y_pred, labels=labels).tolist(),
         "labels": labels,
@@ -313,8 +365,60 @@ def evaluate_targets(
         scored = {name: classification_metrics(y.tolist(), p[tested].tolist(), labels) for name, p in others.items()}
         calibration = calibration_metrics(y, probabilities[tested], labels)
         tested_rows = int(tested.sum())
-        results[target] = TargetEvaluation(target, split, n_splits, labels, model, scored["majority"], tested_rows, scored, calibration)
+        by_source = _metrics_by_source(frame, target, predictions, labels) if split == "source" else {}
+        folds_used = len(by_source) if split == "source" else n_splits
+        results[target] = TargetEvaluation(
+            target, split, folds_used, labels, model, scored["majority"], tested_rows, scored, calibration, by_source
+        )
     return results
+
+
+def _metrics_by_source(frame: pd.DataFrame, target: str, predictions: np.ndarray, labels: list[str]) -> dict:
+    sources = source_of(frame).to_numpy()
+    y = np.array(frame[target].tolist(), dtype=object)
+    result = {}
+    for name in sorted(set(sources)):
+        rows = (sources == name) & np.array([p is not None for p in predictions])
+        metrics = classification_metrics(y[rows].tolist(), predictions[rows].tolist(), labels)
+        result[name] = {**metrics, "rows": int(rows.sum())}
+    return result
+
+
+def evaluate_on_test(train: pd.DataFrame, test: pd.DataFrame, parameters: dict[str, dict], seed: int = 0, n_jobs: int = 1) -> dict:
+    """Train on every row of ``train`` and score ``test`` (a frozen test set), per target:
+    the same report as cross-validation, with per-source figures of the test set."""
+    from joblib import delayed
+
+    from stance.features import parallel
+
+    for target in parameters:
+        require_two_labels(train, target)
+    texts = np.array(train["text"].tolist(), dtype=object)
+    test_texts = np.array(test["text"].tolist(), dtype=object)
+    fitted = parallel(min(n_jobs, len(parameters)))(
+        delayed(_fit_and_predict)(seed, "logistic", params, texts, np.array(train[target].tolist(), dtype=object), test_texts)
+        for target, params in parameters.items()
+    )
+    majority = {target: train[target].value_counts().idxmax() for target in parameters}
+    return {
+        target: score_test_set(test, target, classes, proba, majority[target])
+        for target, (_, proba, classes) in zip(parameters, fitted, strict=True)
+    }
+
+
+def score_test_set(test: pd.DataFrame, target: str, classes, proba: np.ndarray, majority: str) -> TargetEvaluation:
+    """The evaluation of probabilities ``proba`` (columns in ``classes`` order) for the rows of ``test``."""
+    classes = [str(c) for c in classes]
+    labels = sorted(set(classes) | set(test[target]))
+    predicted = np.array(classes, dtype=object)[proba.argmax(axis=1)]
+    y = test[target].tolist()
+    probabilities = np.zeros((len(test), len(labels)))
+    probabilities[:, [labels.index(c) for c in classes]] = proba
+    model = classification_metrics(y, list(predicted), labels)
+    baseline = classification_metrics(y, [majority] * len(y), labels)
+    by_source = _metrics_by_source(test, target, predicted, labels) if "corpus" in test or "source" in test else {}
+    calibration = calibration_metrics(np.array(y, dtype=object), probabilities, labels)
+    return TargetEvaluation(target, "test", 1, labels, model, baseline, len(test), {"majority": baseline}, calibration, by_source)
 
 
 def format_evaluation(result: TargetEvaluation) -> str:
@@ -326,7 +430,11 @@ def format_evaluation(result: TargetEvaluation) -> str:
         m = result.model["per_class"][label]
         lines.append(f"{label:<{width}}{m['precision']:>10.3f}{m['recall']:>10.3f}{m['f1']:>10.3f}{m['support']:>10d}")
     lines.append("")
-    lines.append(f"macro-F1  model {result.model['macro_f1']:.3f}   majority baseline {result.baseline['macro_f1']:.3f}")
+    low, high = result.model.get("macro_f1_interval") or (float("nan"), float("nan"))
+    lines.append(
+        f"macro-F1  model {result.model['macro_f1']:.3f} (95% interval {low:.3f}-{high:.3f})   "
+        f"majority baseline {result.baseline['macro_f1']:.3f}"
+    )
     lines.append(f"accuracy  model {result.model['accuracy']:.3f}   majority baseline {result.baseline['accuracy']:.3f}")
     for name, metrics in result.baselines.items():
         if name != "majority":
@@ -335,6 +443,14 @@ def format_evaluation(result: TargetEvaluation) -> str:
         lines.append(
             f"calibration  Brier score {result.calibration['brier']:.3f}   expected calibration error {result.calibration['ece']:.3f}"
         )
+    if result.by_source:
+        lines += [
+            "",
+            f"{'held-out source' if result.split == 'source' else 'test source':<60}{'rows':>7}{'macro-F1':>10}{'95% interval':>16}",
+        ]
+        for name, m in result.by_source.items():
+            low, high = m["macro_f1_interval"]
+            lines.append(f"{name[:59]:<60}{m['rows']:>7d}{m['macro_f1']:>10.3f}{f'{low:.3f}-{high:.3f}':>16}")
     lines.append("")
     lines.append("confusion matrix (rows: true label, columns: predicted)")
     short = [label[:8] for label in result.labels]
@@ -345,12 +461,19 @@ def format_evaluation(result: TargetEvaluation) -> str:
 
 
 def learning_curve(
-    frame: pd.DataFrame, target: str, fractions=(0.25, 0.5, 0.75, 1.0), split: str = "group", n_splits: int = 5, seed: int = 0, **params
+    frame: pd.DataFrame,
+    target: str,
+    fractions=(0.25, 0.5, 0.75, 1.0),
+    split: str = "group",
+    n_splits: int = 5,
+    seed: int = 0,
+    progress=None,
+    **params,
 ) -> list[dict]:
     """Macro-F1 when training on a fraction of each training part.
 
     The test parts stay the same for every fraction, so the points are comparable;
-    the training part is subsampled by whole groups.
+    the training part is subsampled by whole groups. ``progress(1)`` is called after each fit.
     """
     groups = split_groups(frame, split)
     texts = np.array(frame["text"].tolist(), dtype=object)
@@ -367,8 +490,11 @@ def learning_curve(
             keep = rng.permutation(train_groups)[: max(1, int(round(fraction * len(train_groups))))]
             subset = train[np.isin(groups[train], keep)]
             train_sizes.append(len(subset))
-            pipeline = build_pipeline(seed, **params).fit(texts[subset].tolist(), y[subset].tolist())
+            with one_thread():  # several BLAS threads only fight each other over the cores (see stance.features)
+                pipeline = build_pipeline(seed, **params).fit(texts[subset].tolist(), y[subset].tolist())
             predictions[test] = pipeline.predict(texts[test].tolist())
+            if progress:
+                progress(1)
         tested = np.array([p is not None for p in predictions])
         metrics = classification_metrics(y[tested].tolist(), predictions[tested].tolist(), labels)
         points.append(

@@ -9,7 +9,11 @@ Figures:
 * span precision/recall/F1, exact: the joined system text equals the gold text
   after trimming marks, punctuation, case and spacing; reported overall and per kind;
 * span precision/recall by character overlap;
-* speaker accuracy (as written) and resolved-speaker accuracy on the gold units found.
+* speaker accuracy (as written), resolved-speaker accuracy and side accuracy on the gold
+  units found (a unit counts for each figure whose gold value it gives).
+
+The extractor runs as ``stance extract`` does: one run over all the documents, with one
+canonical name per speaker across the run (:func:`stance.extract.canonical_speakers`).
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from stance.extract import ExtractOptions, extract_statements
+from stance.extract import ExtractOptions, canonical_speakers, extract_statements, person_key, speaker_names
 from stance.labels import normalize_text
 from stance.sources import read_documents
 from stance.statement import Statement
@@ -34,6 +38,7 @@ class GoldUnit:
     speaker: str | None
     speaker_resolved: str | None
     kind: str
+    speaker_side: str | None = None
     found: list[Statement] = field(default_factory=list)
 
 
@@ -68,6 +73,8 @@ class GoldReport:
     speaker_n: int
     resolved_n: int
     failures: list[str]
+    side_accuracy: float = 0.0
+    side_n: int = 0
 
     def as_text(self) -> str:
         lines = [
@@ -83,6 +90,7 @@ class GoldReport:
             f"span (character overlap): precision {self.overlap_precision:.3f}  recall {self.overlap_recall:.3f}  f1 {f1:.3f}",
             f"speaker accuracy:          {self.speaker_accuracy:.3f}  ({self.speaker_n} units with a written speaker)",
             f"resolved-speaker accuracy: {self.resolved_accuracy:.3f}  ({self.resolved_n} units)",
+            f"side accuracy:             {self.side_accuracy:.3f}  ({self.side_n} units)",
         ]
         if self.failures:
             lines += ["", "failures:"] + [f"  {f}" for f in self.failures]
@@ -101,16 +109,20 @@ def load_gold(folder: Path) -> tuple[list[GoldUnit], dict[str, list[Statement]],
     if not annotations:
         raise ValueError(f"{folder}: no annotations/*.json files; see tests/data/gold/GOLD_BRIEF.md for the format.")
     documents = 0
+    found: list[Statement] = []
     for path in annotations:
         gold = json.loads(path.read_text(encoding="utf-8"))
         doc_path = folder / "docs" / gold["document"]
         docs = list(read_documents([str(doc_path)]))
         documents += len({d.record for d in docs})
         units.extend(_locate_units(gold["units"], docs, path.name))
-        # The gold marks quotations and transcript turns, not whole documents
-        # that speak for their author, so that fallback is off here.
-        for statement in extract_statements(docs, ExtractOptions(author_statements=False)):
-            system[_key(statement)].append(statement)
+        # The gold marks quotations and transcript turns, not whole documents that speak
+        # for their author, so that fallback is off here, unless the annotation says the
+        # document is one speaker's own statement ("author_statements": true).
+        options = ExtractOptions(author_statements=bool(gold.get("author_statements")))
+        found.extend(extract_statements(docs, options))
+    for statement in canonical_speakers(found):
+        system[_key(statement)].append(statement)
     return units, system, documents
 
 
@@ -118,14 +130,17 @@ def _locate_units(raw_units: list[dict], docs: list, name: str) -> list[GoldUnit
     units = []
     cursor: dict[str, int] = defaultdict(int)
     for raw in raw_units:
-        for doc in docs:
-            spans = _find_fragments(doc.text, raw["fragments"], cursor[_key(doc)])
-            if spans is None and cursor[_key(doc)]:
-                spans = _find_fragments(doc.text, raw["fragments"], 0)
+        # Each document from where its last unit ended first, then from its start: two records
+        # may share a sentence, and a unit belongs to the first record not yet past it.
+        attempts = [(doc, cursor[_key(doc)]) for doc in docs] + [(doc, 0) for doc in docs if cursor[_key(doc)]]
+        for doc, start in attempts:
+            spans = _find_fragments(doc.text, raw["fragments"], start)
             if spans is not None:
                 cursor[_key(doc)] = spans[-1][1]
                 text = " ".join(doc.text[s:e] for s, e in spans)
-                units.append(GoldUnit(_key(doc), spans, text, raw.get("speaker"), raw.get("speaker_resolved"), raw["kind"]))
+                units.append(
+                    GoldUnit(_key(doc), spans, text, raw.get("speaker"), raw.get("speaker_resolved"), raw["kind"], raw.get("speaker_side"))
+                )
                 break
         else:
             raise ValueError(f"{name}: fragment not found in its document: {raw['fragments'][0][:60]!r}")
@@ -155,12 +170,18 @@ def _same_speaker(gold: str | None, system: str | None) -> bool:
     def clean(value: str | None) -> str:
         return re.sub(r"^(?:the|a|an) ", "", normalize_text(value or ""))
 
-    return clean(gold) == clean(system)
+    same_person = gold and system and person_key(gold) is not None and person_key(gold) == person_key(system)
+    return clean(gold) == clean(system) or bool(same_person)
 
 
 def evaluate_gold(folder: str | Path) -> GoldReport:
     """Compare ``stance extract`` with the gold set in ``folder``."""
     units, system, documents = load_gold(Path(folder))
+    # One name per person within the run, in the gold as in the system: a document's
+    # "Biden" is the "Joe Biden" another gold document names in full.
+    name_of = speaker_names((u.document, "", u.speaker_resolved) for u in units)
+    for unit in units:
+        unit.speaker_resolved = name_of(unit.document, "", unit.speaker_resolved)
     by_doc: dict[str, list[GoldUnit]] = defaultdict(list)
     for unit in units:
         by_doc[unit.document].append(unit)
@@ -209,6 +230,13 @@ def evaluate_gold(folder: str | Path) -> GoldReport:
     for u in resolved_units:
         if u not in resolved_right:
             failures.append(f"resolved: {u.text[:40]!r}: gold {u.speaker_resolved!r}, system {u.found[0].speaker_resolved!r}")
+    side_units = [u for u in units if u.found and u.speaker_side]
+    side_right = [u for u in side_units if u.speaker_side == u.found[0].speaker_side]
+    for u in side_units:
+        if u not in side_right:
+            failures.append(
+                f"side: {u.text[:40]!r} ({u.found[0].speaker_resolved}): gold {u.speaker_side!r}, system {u.found[0].speaker_side!r}"
+            )
     return GoldReport(
         documents=documents,
         exact=exact,
@@ -219,6 +247,8 @@ def evaluate_gold(folder: str | Path) -> GoldReport:
         speaker_n=len(speaker_units),
         resolved_n=len(resolved_units),
         failures=failures,
+        side_accuracy=len(side_right) / len(side_units) if side_units else 0.0,
+        side_n=len(side_units),
     )
 
 

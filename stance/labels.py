@@ -9,7 +9,9 @@ header is row 1) and what to do.
 
 from __future__ import annotations
 
+import csv
 import difflib
+import io
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -19,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from stance.errors import LabelError
+from stance.escaping import restore_formula
 
 TARGETS = ("stance", "tone")
 DEFAULT_LABELS = {
@@ -27,7 +30,8 @@ DEFAULT_LABELS = {
 }
 # Sub-folders of a label folder that hold working files, not training labels:
 # pools waiting to be labelled, and each reader's separate labels for agreement.
-SKIPPED_FOLDERS = {"work", "agreement"}
+SKIPPED_FOLDERS = {"work", "agreement", "test"}
+MAX_FIELD_CHARS = 50_000_000  # a statement may be long; the csv module's default is 131,072
 _NON_WORD = re.compile(r"[^\w]+")
 _DIGITS = re.compile(r"\d+")
 
@@ -70,29 +74,82 @@ def label_files(paths: Iterable[str | Path]) -> list[Path]:
     return files
 
 
+class LabelFileError(LabelError):
+    """One label file cannot be read; ``problems`` says where and why."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(_problem_text(problems))
+        self.problems = problems
+
+
 def read_label_file(path: Path) -> pd.DataFrame:
-    """Read one CSV as strings, with ``_file`` and ``_row`` columns for error messages."""
+    """Read one CSV as strings, with ``_file`` and ``_row`` columns for error messages.
+
+    A row with more fields than the header (one glued onto the row before it when a
+    line break was missing, or an unclosed quote) is an error, never silently
+    dropped; cells that stance neutralised for spreadsheets are read back as written."""
+    text = _label_file_text(path)
+    problems = _row_length_problems(path, text)
+    if problems:
+        raise LabelFileError(problems)
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise LabelError(f"{path}: cannot read ({exc.strerror}).") from exc
-    if not raw.strip():
-        raise LabelError(f"{path}: the file is empty; add a header row (id,text,stance,tone) and labelled rows.")
-    if b"\x00" in raw[:8192]:
-        raise LabelError(f"{path}: contains NUL bytes, so it is not a CSV text file; export it again as UTF-8 CSV.")
-    try:
-        raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise LabelError(f"{path}, line {line}: not UTF-8 text; save the file as UTF-8 CSV.") from exc
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, index_col=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise LabelError(f"{path}: not a readable CSV ({exc}); check the delimiter (comma) and quoting.") from exc
-    frame.columns = [str(c).strip() for c in frame.columns]
+        raise LabelFileError([Problem(str(path), None, f"not a readable CSV ({exc}); check the delimiter (comma) and quoting.")]) from exc
+    frame.columns = [str(restore_formula(str(c))).strip() for c in frame.columns]
+    _restore_formulas(frame)
     frame["_file"] = str(path)
     frame["_row"] = range(2, len(frame) + 2)
     return frame
+
+
+def _label_file_text(path: Path) -> str:
+    def refuse(message: str, row: int | None = None):
+        return LabelFileError([Problem(str(path), row, message)])
+
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise refuse(f"cannot read ({exc.strerror}).") from exc
+    if not raw.strip():
+        raise refuse("the file is empty; add a header row (id,text,stance,tone) and labelled rows.")
+    if b"\x00" in raw[:8192]:
+        raise refuse("contains NUL bytes, so it is not a CSV text file; export it again as UTF-8 CSV.")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise refuse(f"line {line}: not UTF-8 text; save the file as UTF-8 CSV.") from exc
+
+
+def _row_length_problems(path: Path, text: str, limit: int = 20) -> list[Problem]:
+    """Rows with more fields than the header, numbered as a spreadsheet numbers them."""
+    csv.field_size_limit(MAX_FIELD_CHARS)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    problems = []
+    try:
+        header = next(reader, [])
+        for row_number, row in enumerate(reader, 2):
+            if len(row) > len(header) and len(problems) < limit:
+                problems.append(
+                    Problem(
+                        str(path),
+                        row_number,
+                        f"{len(row)} fields but the header has {len(header)} columns: a row was glued onto it (a missing "
+                        "line break) or a quote is not closed. Split or fix the row.",
+                    )
+                )
+    except csv.Error as exc:
+        problems.append(Problem(str(path), reader.line_num, f"not a readable CSV ({exc}); check the quoting."))
+    return problems
+
+
+def _restore_formulas(frame: pd.DataFrame) -> None:
+    for column in frame.columns:
+        values = frame[column]
+        quoted = values.str.startswith("'")
+        if quoted.any():
+            frame.loc[quoted, column] = values[quoted].map(restore_formula)
 
 
 def load_labels(paths: Iterable[str | Path], targets: Iterable[str] = TARGETS, text_column: str = "text") -> pd.DataFrame:
@@ -162,10 +219,16 @@ def check_labels(
     targets = tuple(targets)
     allowed = DEFAULT_LABELS if allowed is None else allowed
     try:
-        frames = [read_label_file(p) for p in label_files(paths)]
+        files = label_files(paths)
     except LabelError as exc:
         return [Problem(str(exc).split(":", 1)[0], None, str(exc).split(":", 1)[-1].strip())]
-    problems = [p for f in frames for p in _structure_problems(f, targets, "text")]
+    frames, problems = [], []
+    for path in files:
+        try:
+            frames.append(read_label_file(path))
+        except LabelFileError as exc:
+            problems.extend(exc.problems)
+    problems += [p for f in frames for p in _structure_problems(f, targets, "text")]
     if problems:
         return problems
     frame = pd.concat(frames, ignore_index=True)

@@ -1,7 +1,7 @@
 """Build, fit, save and load the stance and tone classifiers.
 
-One factory, :func:`build_pipeline`, makes the scikit-learn Pipeline (TF-IDF word
-and character n-grams + logistic regression) used everywhere: training, cross-
+One factory, :func:`stance.features.build_pipeline`, makes the scikit-learn Pipeline
+(text preparation, TF-IDF word and character n-grams, logistic regression) used everywhere: training, cross-
 validation, saving and prediction. A saved model is a folder holding
 ``model.joblib`` (one fitted pipeline per target) and ``model_card.json``
 (labels, versions, data hash, parameters, metrics, date, and the SHA-256 of the
@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
+import warnings
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -22,8 +23,10 @@ import numpy as np
 
 from stance import __version__
 from stance.arrays import ARRAYS_JSON, ARRAYS_NPZ, ArrayModel, export_arrays
+from stance.card import INTENDED_USE, LIMITATIONS, card_sections, training_summary
 from stance.errors import ModelError
-from stance.files import atomic_folder
+from stance.features import build_pipeline, one_thread
+from stance.files import atomic_folder, check_output, recover_leftovers
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -32,16 +35,6 @@ MODEL_FILE = "model.joblib"
 CARD_FILE = "model_card.json"
 CARD_MARKDOWN = "MODEL_CARD.md"
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "default"
-DEFAULT_PARAMETERS = {
-    "word_ngram_range": (1, 2),
-    "char_ngram_range": (3, 4),  # chosen by accuracy per second: scripts/choose_features.py
-    "min_df": 2,
-    "max_word_features": 20000,
-    "max_char_features": 40000,
-    "sublinear_tf": True,
-    "C": 10.0,
-    "class_weight": "balanced",
-}
 
 
 @dataclass
@@ -83,44 +76,6 @@ class FastModel:
         return self.arrays.predict_all(texts)
 
 
-def build_pipeline(seed: int = 0, classifier: str = "logistic", **overrides):
-    """The one Pipeline: word + char TF-IDF features and a logistic regression.
-
-    ``classifier="svm"`` swaps in a linear SVM on the same features (a baseline).
-    """
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import FeatureUnion, Pipeline
-
-    params = {**DEFAULT_PARAMETERS, **overrides}
-    words = TfidfVectorizer(
-        analyzer="word",
-        ngram_range=tuple(params["word_ngram_range"]),
-        min_df=params["min_df"],
-        max_features=params["max_word_features"],
-        sublinear_tf=params["sublinear_tf"],
-        lowercase=True,
-        token_pattern=r"(?u)\b\w[\w'’-]*\b",
-        dtype=np.float64,
-    )
-    chars = TfidfVectorizer(
-        analyzer="char_wb",
-        ngram_range=tuple(params["char_ngram_range"]),
-        min_df=params["min_df"],
-        max_features=params["max_char_features"],
-        sublinear_tf=params["sublinear_tf"],
-        lowercase=True,
-        dtype=np.float64,
-    )
-    if classifier == "svm":
-        from sklearn.svm import LinearSVC
-
-        model = LinearSVC(C=params["C"] / 10, class_weight=params["class_weight"], random_state=seed)
-    else:
-        model = LogisticRegression(C=params["C"], class_weight=params["class_weight"], max_iter=3000, random_state=seed)
-    return Pipeline([("features", FeatureUnion([("words", words), ("chars", chars)])), ("classifier", model)])
-
-
 def require_two_labels(frame: pd.DataFrame, target: str) -> None:
     labels = frame[target].unique()
     if len(labels) < 2:
@@ -130,8 +85,6 @@ def require_two_labels(frame: pd.DataFrame, target: str) -> None:
 
 def fit_target(frame: pd.DataFrame, target: str, seed: int = 0, **overrides):
     """Fit one pipeline on ``frame.text`` -> ``frame[target]`` (with one BLAS thread, like :func:`fit_targets`)."""
-    from stance.features import one_thread
-
     require_two_labels(frame, target)
     pipeline = build_pipeline(seed, **overrides)
     with one_thread():
@@ -234,6 +187,9 @@ def make_card(
         "parameters": json.loads(json.dumps(parameters)),
         "versions": library_versions(),
         "metrics": metrics,
+        "intended_use": INTENDED_USE,
+        "limitations": list(LIMITATIONS),
+        "training_data": training_summary(frame, list(pipelines)),
     }
     if tuning is not None:
         card["tuning"] = json.loads(json.dumps(tuning))
@@ -245,7 +201,7 @@ def save_model(folder: str | Path, model: Model, force: bool = True) -> Path:
     import joblib
 
     folder = Path(folder)
-    with atomic_folder(folder, force=force) as tmp:
+    with atomic_folder(folder, force=force, marker=CARD_FILE) as tmp:
         joblib.dump(model.pipelines, tmp / MODEL_FILE, compress=3)
         export_arrays(model.pipelines, tmp)
         card = {
@@ -270,9 +226,12 @@ def read_card(folder: str | Path) -> dict:
             f"{folder}: no {CARD_FILE}; this folder is not a complete stance model (retrain it, or pass --trust to load it anyway)."
         )
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ModelError(f"{path}: the model card is not valid JSON ({exc}); retrain the model.") from exc
+        card = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+        raise ModelError(f"{path}: the model card is not valid JSON ({type(exc).__name__}); retrain the model.") from exc
+    if not isinstance(card, dict):
+        raise ModelError(f"{path}: the model card is not a JSON object; retrain the model.")
+    return card
 
 
 def load_model(folder: str | Path, trust: bool = False) -> Model:
@@ -311,6 +270,8 @@ def load_model(folder: str | Path, trust: bool = False) -> Model:
             raise ModelError(
                 f"{path}: cannot load the model ({type(exc).__name__}: {exc}); retrain it with this version of stance."
             ) from exc
+    if not isinstance(pipelines, dict) or not pipelines or not all(hasattr(p, "predict_proba") for p in pipelines.values()):
+        raise ModelError(f"{path}: does not hold stance's pipelines (one per target); retrain the model.")
     current = library_versions()["scikit-learn"]
     if saved and saved != current:
         warnings.warn(
@@ -319,30 +280,68 @@ def load_model(folder: str | Path, trust: bool = False) -> Model:
     return Model(pipelines=pipelines, card=card)
 
 
-def load_predictor(folder: str | Path, trust: bool = False) -> Model | FastModel:
+class PickleWarning(UserWarning):
+    """A model is being unpickled (asked for with --allow-pickle): said on standard error."""
+
+
+def load_predictor(folder: str | Path, trust: bool = False, allow_pickle: bool = False) -> Model | FastModel:
     """The quickest safe way to predict with a saved model.
 
-    The arrays form (no unpickling, no scikit-learn import) is used when its
-    files match the SHA-256 values in the card; otherwise the joblib pipelines
-    are loaded with :func:`load_model`'s checks.
+    The arrays form (no unpickling, no scikit-learn import) is always used when the
+    folder has it: its files must match the SHA-256 values in the card (unless
+    ``trust``) and pass :meth:`ArrayModel.load`'s checks. Only a folder without
+    arrays falls back to the joblib pipelines, and only with ``allow_pickle``,
+    because unpickling a file can run any code; a :class:`PickleWarning` says so.
     """
     folder = Path(folder)
-    if not folder.is_dir():
-        raise ModelError(f"{folder}: no such model folder; train one with `stance train --out {folder}`.")
+    _require_folder(folder)
     card = read_card(folder) if (folder / CARD_FILE).is_file() or not trust else {}
-    recorded = card.get("arrays_sha256", {})
-    names = (ARRAYS_JSON, ARRAYS_NPZ)
-    if recorded and all((folder / n).is_file() and recorded.get(n) == file_sha256(folder / n) for n in names):
+    present = [name for name in (ARRAYS_JSON, ARRAYS_NPZ) if (folder / name).is_file()]
+    if present:
+        _check_arrays(folder, card, present, trust)
         try:
             return FastModel(ArrayModel.load(folder), card)
         except (ValueError, KeyError, OSError) as exc:
-            raise ModelError(f"{folder}: the model arrays cannot be read ({exc}); retrain the model.") from exc
-    if recorded and not trust:
+            raise ModelError(f"{folder}: the model arrays cannot be used ({exc}); retrain the model.") from exc
+    if not allow_pickle:
+        raise ModelError(
+            f"{folder}: has no model arrays ({ARRAYS_JSON}, {ARRAYS_NPZ}), only {MODEL_FILE}, a pickle that can run any code "
+            "when loaded. Retrain the model with this version of stance, or pass --allow-pickle if you made it or trust its source."
+        )
+    warnings.warn(
+        f"unpickling {folder / MODEL_FILE} (--allow-pickle): a pickle can run any code on this computer; "
+        "use it only for a model you made or trust.",
+        PickleWarning,
+        stacklevel=2,
+    )
+    return load_model(folder, trust=trust)
+
+
+def _require_folder(folder: Path) -> None:
+    """A model folder, put back first if a save was killed while swapping it."""
+    if not folder.is_dir():
+        recover_leftovers(folder)
+    if not folder.is_dir():
+        raise ModelError(f"{folder}: no such model folder; train one with `stance train --out {folder}`.")
+
+
+def _check_arrays(folder: Path, card: dict, present: list[str], trust: bool) -> None:
+    """Both arrays files, matching the SHA-256 values the card records (unless ``trust``)."""
+    missing = [name for name in (ARRAYS_JSON, ARRAYS_NPZ) if name not in present]
+    if missing:
+        raise ModelError(f"{folder}: {missing[0]} is missing, so the model is incomplete; retrain it.")
+    if trust:
+        return
+    recorded = card.get("arrays_sha256")
+    if not isinstance(recorded, dict):
+        raise ModelError(
+            f"{folder}: {CARD_FILE} records no SHA-256 for {ARRAYS_JSON}/{ARRAYS_NPZ}; retrain the model, or pass --trust to use them anyway."
+        )
+    if any(recorded.get(name) != file_sha256(folder / name) for name in present):
         raise ModelError(
             f"{folder}: {ARRAYS_JSON}/{ARRAYS_NPZ} do not match the SHA-256 recorded in {CARD_FILE}; "
-            "retrain the model, or pass --trust to load the joblib file instead."
+            "retrain the model, or pass --trust to use them anyway."
         )
-    return load_model(folder, trust=trust)
 
 
 def export_model(source: str | Path, destination: str | Path, force: bool = False) -> Path:
@@ -354,11 +353,10 @@ def export_model(source: str | Path, destination: str | Path, force: bool = Fals
     import shutil
 
     source = Path(source)
-    model = load_predictor(source)
-    if not isinstance(model, FastModel):
-        raise ModelError(f"{source}: has no model arrays (saved by an older stance); retrain it, then export.")
+    check_output(destination, force, inputs=[source], marker=CARD_FILE)
+    model = load_predictor(source)  # the arrays only: exporting never unpickles
     card = {**model.card, "model_file": None, "model_sha256": None, "exported_from": str(source)}
-    with atomic_folder(destination, force=force) as tmp:
+    with atomic_folder(destination, force=force, marker=CARD_FILE) as tmp:
         for name in (ARRAYS_JSON, ARRAYS_NPZ):
             shutil.copyfile(source / name, tmp / name)
         (tmp / CARD_FILE).write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
@@ -378,6 +376,7 @@ def card_markdown(card: dict) -> str:
         "- parameters: " + ", ".join(f"{k}={v}" for k, v in card["parameters"].items()),
         "",
     ]
+    lines += card_sections(card)  # intended use, accuracy, limitations, per-class figures, training data
     for target, info in card["targets"].items():
         lines.append(f"## {target}")
         lines.append("")

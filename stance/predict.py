@@ -7,15 +7,21 @@ from collections.abc import Sequence
 import numpy as np
 
 UNCERTAIN = "uncertain"
+# Below this share of words the model knows, a text is out of its scope (another language,
+# no language) and gets ``uncertain`` rather than a confident guess.
+MIN_KNOWN_WORD_SHARE = 0.5
 
 
-def predict_rows(model, texts: Sequence[str], min_confidence: float = 0.0, explain: int = 0) -> list[dict]:
-    """One dict per text: for each target, the label and ``<target>_p_<label>`` per label.
+def predict_rows(
+    model, texts: Sequence[str], min_confidence: float = 0.0, explain: int = 0, min_known_share: float = MIN_KNOWN_WORD_SHARE
+) -> list[dict]:
+    """One dict per text: for each target, the label, its probability ``<target>_p`` and ``<target>_p_<label>`` per label.
 
     ``model`` is a :class:`stance.model.Model` or :class:`stance.model.FastModel`.
     Empty or whitespace-only texts get empty labels and probabilities rather than
     a guess. Below ``min_confidence`` the label is ``uncertain`` (the
-    probabilities stay). With ``explain`` > 0, ``<target>_explain`` lists that many
+    probabilities stay), and so it is when fewer than ``min_known_share`` of the
+    text's words are in the model's vocabulary (text in another language, or none). With ``explain`` > 0, ``<target>_explain`` lists that many
     n-grams that pushed the text toward its label and away from the runner-up.
     """
     texts = [str(t) for t in texts]
@@ -23,19 +29,22 @@ def predict_rows(model, texts: Sequence[str], min_confidence: float = 0.0, expla
     rows: list[dict] = [{} for _ in texts]
     batch = [texts[i] for i in usable]
     shared = model.predict_all(batch) if usable and hasattr(model, "predict_all") else None
+    in_scope = _arrays(model).known_word_share(batch) >= min_known_share if usable and min_known_share > 0 else np.ones(len(batch), bool)
     for target in model.targets:
         labels = model.labels(target)
         columns = [f"{target}_p_{label}" for label in labels]
         for row in rows:
             row[target] = ""
+            row[f"{target}_p"] = None
             row.update(dict.fromkeys(columns))
         if not usable:
             continue
         proba = shared[target] if shared is not None else model.predict_proba(target, batch)
         best = proba.argmax(axis=1)  # the first of equal maxima, as a stable sort would give
-        confident = proba[np.arange(len(batch)), best] >= min_confidence
+        confident = (proba[np.arange(len(batch)), best] >= min_confidence) & in_scope
         for i, p, b, sure in zip(usable, proba.tolist(), best.tolist(), confident.tolist(), strict=True):
             rows[i][target] = labels[b] if sure else UNCERTAIN
+            rows[i][f"{target}_p"] = p[b]  # the top label's probability (what --min-confidence compares)
             rows[i].update(zip(columns, p, strict=True))
             if explain:
                 order = sorted(range(len(labels)), key=lambda j, p=p: -p[j])
@@ -47,12 +56,33 @@ def predict_rows(model, texts: Sequence[str], min_confidence: float = 0.0, expla
     return rows
 
 
-def classify_rows(model, rows: list[dict], text_column: str = "text", min_confidence: float = 0.0) -> list[dict]:
-    """Each row with its predictions added (labels and probabilities per target)."""
+def classify_rows(
+    model, rows: list[dict], text_column: str = "text", min_confidence: float = 0.0, names: dict[str, str] | None = None
+) -> list[dict]:
+    """Each row with its predictions added (labels and probabilities per target), under
+    the output ``names`` of :func:`prediction_names` when given."""
     if not rows:
         return []
     predictions = predict_rows(model, [str(row.get(text_column) or "") for row in rows], min_confidence)
+    if names:
+        predictions = [{names.get(k, k): v for k, v in prediction.items()} for prediction in predictions]
     return [{**row, **prediction} for row, prediction in zip(rows, predictions, strict=True)]
+
+
+def prediction_columns(model) -> list[str]:
+    """The columns :func:`classify_rows` adds, in its order."""
+    return list(predict_rows(model, [""])[0])  # an empty text is not classified, only laid out
+
+
+def prediction_names(predicted: Sequence[str], input_columns: Sequence[str]) -> dict[str, str]:
+    """The output name of each prediction column: itself, or with ``predicted_`` in front
+    (for all of them) when the input has a column of that name, so predicting a labelled
+    file never overwrites its gold ``stance`` or ``tone``."""
+    taken = set(input_columns)
+    prefix = ""
+    while any(prefix + name in taken for name in predicted):
+        prefix += "predicted_"
+    return {name: prefix + name for name in predicted}
 
 
 def _arrays(model):

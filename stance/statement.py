@@ -22,6 +22,18 @@ OUTPUT_COLUMNS = (
     "date",
 )
 
+INTEGER_COLUMNS = ("start", "end")  # numbers in the record; CSV and TSV carry them as text
+
+
+def typed_row(row: dict) -> dict:
+    """A row read from CSV/TSV with the record's integer columns (``start``, ``end``) as numbers again,
+    so JSON written from it keeps them numbers; any other value stays as read."""
+    for column in INTEGER_COLUMNS:
+        value = row.get(column)
+        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+            row[column] = int(value)
+    return row
+
 
 @dataclass(frozen=True)
 class Statement:
@@ -76,7 +88,7 @@ class Statement:
 
     @property
     def id(self) -> str:
-        return statement_id(self.source, self.record, self.start, self.end)
+        return statement_id(self.source, self.record, self.start, self.end, self.text)
 
     def as_row(self) -> dict:
         row = asdict(self)
@@ -84,10 +96,13 @@ class Statement:
         return {"id": self.id, **{k: row[k] for k in OUTPUT_COLUMNS if k != "id"}}
 
 
-def statement_id(source: str, record: str, start: int, end: int) -> str:
+def statement_id(source: str, record: str, start: int, end: int, text: str = "") -> str:
     """Stable id: the same statement of the same document gets the same id on every run.
 
-    Only the file's name counts, so running from another folder keeps the ids.
+    Only the file's name counts, so running from another folder keeps the ids; the
+    statement's text counts too, so files of the same name in other folders (same
+    offsets, other words) never share an id, which would hide one of them from
+    `stance label` and `stance suggest`.
     """
-    key = f"{PurePath(source).name}\x1f{record}\x1f{start}\x1f{end}".encode()
+    key = f"{PurePath(source).name}\x1f{record}\x1f{start}\x1f{end}\x1f{text}".encode("utf-8", "surrogatepass")
     return "s_" + hashlib.sha1(key).hexdigest()[:12]

@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 
 from stance.evaluate import classification_metrics, folds, split_groups
-from stance.features import as_matrix, feature_key, fit_classifier, fit_features, parallel
-from stance.model import DEFAULT_PARAMETERS, build_pipeline, require_two_labels
+from stance.features import DEFAULT_PARAMETERS, as_matrix, build_pipeline, feature_key, fit_classifier, fit_features, parallel
+from stance.model import require_two_labels
 
 GRID = {
     "C": [3.0, 10.0, 30.0],

@@ -23,8 +23,9 @@ def sample_labels() -> Path:
 @pytest.fixture(scope="session")
 def trained_model_dir(tmp_path_factory, sample_labels) -> Path:
     """A model trained on the sample labels, saved once for the whole session."""
+    from stance.features import DEFAULT_PARAMETERS
     from stance.labels import load_labels
-    from stance.model import DEFAULT_PARAMETERS, Model, fit_target, make_card, save_model
+    from stance.model import Model, fit_target, make_card, save_model
 
     frame = load_labels([sample_labels])
     pipelines = {target: fit_target(frame, target, seed=0) for target in ("stance", "tone")}

@@ -77,3 +77,35 @@ def test_audit_and_apply(tmp_path, sample_labels):
     audit.to_csv(audit_csv, index=False)
     bad = CliRunner().invoke(cli, ["labels", "apply-audit", str(audit_csv)])
     assert bad.exit_code == 1 and "use keep or change" in bad.output
+
+
+def write_audit(path, rows):
+    columns = ["file", "row", "id", "target", "label", "predicted", "confidence", "text", "decision", "new_label"]
+    pd.DataFrame([dict(zip(columns, row, strict=True)) for row in rows], columns=columns).to_csv(path, index=False)
+
+
+def test_apply_audit_touches_only_label_files_and_label_columns(tmp_path):
+    labels = tmp_path / "labels"
+    labels.mkdir()
+    label_file = labels / "a.csv"
+    label_file.write_text("id,text,stance,tone\n1,We condemn it.,neutral,firm\n", encoding="utf-8")
+    victim = tmp_path / "accounts.csv"
+    victim.write_text("id,text,stance,balance\n1,x,neutral,100\n", encoding="utf-8")
+    before = {path: path.read_bytes() for path in (label_file, victim)}
+    audit_csv = tmp_path / "audit.csv"
+    hostile = {
+        "a CSV outside the label folders": [str(victim), "2", "1", "stance", "neutral", "condemning", "0.9", "x", "change", ""],
+        "a column that holds no labels": [str(label_file), "2", "1", "text", "x", "y", "0.9", "x", "change", "=HYPERLINK(1)"],
+        "a value that is no label": [str(label_file), "2", "1", "stance", "neutral", "x", "0.9", "x", "change", "=cmd|' /C calc'!A0"],
+        "a file that is not a CSV": [str(tmp_path / "notes.txt"), "2", "1", "stance", "neutral", "condemning", "0.9", "x", "change", ""],
+    }
+    (tmp_path / "notes.txt").write_text("id,text,stance\n1,x,neutral\n")
+    for name, row in hostile.items():
+        write_audit(audit_csv, [row])
+        result = CliRunner().invoke(cli, ["labels", "apply-audit", str(audit_csv), "--labels", str(labels)])
+        assert result.exit_code == 1 and "audit.csv, row 2" in result.output, (name, result.output)
+        assert {path: path.read_bytes() for path in before} == before, name
+    write_audit(audit_csv, [[str(label_file), "2", "1", "stance", "neutral", "condemning", "0.9", "x", "change", ""]])
+    result = CliRunner().invoke(cli, ["labels", "apply-audit", str(audit_csv), "--labels", str(labels)])
+    assert result.exit_code == 0, result.output
+    assert pd.read_csv(label_file, dtype=str).loc[0, "stance"] == "condemning" and victim.read_bytes() == before[victim]

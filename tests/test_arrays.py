@@ -1,13 +1,15 @@
 """The arrays form of a model predicts exactly like the scikit-learn pipelines."""
 
+import json
+import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from stance.arrays import ARRAYS_NPZ
+from stance.arrays import ARRAYS_JSON, ARRAYS_NPZ
 from stance.labels import load_labels
-from stance.model import FastModel, ModelError, load_model, load_predictor
+from stance.model import CARD_FILE, FastModel, ModelError, file_sha256, load_model, load_predictor
 
 LABELS = Path(__file__).resolve().parents[1] / "labels"
 HOSTILE = [
@@ -38,15 +40,91 @@ def test_arrays_match_pipelines_on_every_label_and_hostile_text(trained_model_di
 
 
 def test_tampered_arrays_are_refused(trained_model_dir, tmp_path):
-    import shutil
-
     copy = tmp_path / "copy"
     shutil.copytree(trained_model_dir, copy)
     with open(copy / ARRAYS_NPZ, "ab") as handle:
         handle.write(b"\0")
     with pytest.raises(ModelError, match="do not match the SHA-256"):
         load_predictor(copy)
-    assert not isinstance(load_predictor(copy, trust=True), FastModel)
+    assert isinstance(load_predictor(copy, trust=True), FastModel)  # --trust still never unpickles
+
+
+def tampered(trained_model_dir, tmp_path, change_spec=None, change_arrays=None):
+    """A copy of the model whose arrays an attacker changed, with the card re-hashed to match."""
+    copy = tmp_path / "tampered"
+    shutil.copytree(trained_model_dir, copy)
+    spec = json.loads((copy / ARRAYS_JSON).read_text(encoding="utf-8"))
+    with np.load(copy / ARRAYS_NPZ) as npz:
+        arrays = dict(npz)
+    if change_spec:
+        change_spec(spec)
+    if change_arrays:
+        change_arrays(arrays)
+    (copy / ARRAYS_JSON).write_text(json.dumps(spec), encoding="utf-8")
+    with open(copy / ARRAYS_NPZ, "wb") as handle:
+        np.savez_compressed(handle, **arrays)
+    card = json.loads((copy / CARD_FILE).read_text(encoding="utf-8"))
+    card["arrays_sha256"] = {name: file_sha256(copy / name) for name in (ARRAYS_JSON, ARRAYS_NPZ)}
+    (copy / CARD_FILE).write_text(json.dumps(card), encoding="utf-8")
+    return copy
+
+
+def word_set(spec) -> dict:
+    return next(f for f in spec["feature_sets"] if f["analyzer"] == "word")
+
+
+def set_word(key, value):
+    return lambda spec: word_set(spec).__setitem__(key, value)
+
+
+def set_array(name, make):
+    return lambda arrays: arrays.__setitem__(name, make(arrays[name]))
+
+
+def poison_first(array):
+    array = array.copy()
+    array.flat[0] = np.nan
+    return array
+
+
+MALFORMED = [
+    ("regex DoS token_pattern", set_word("token_pattern", r"(\w+\s?)+$"), None, "token_pattern"),
+    ("invalid regex", set_word("token_pattern", "(("), None, "token_pattern"),
+    ("custom analyzer", lambda spec: spec["feature_sets"][0].__setitem__("analyzer", "char"), None, "analyzer"),
+    ("huge n-grams", set_word("ngram_range", [1, 10**9]), None, "ngram_range"),
+    ("n-grams not numbers", set_word("ngram_range", "1,2"), None, "ngram_range"),
+    ("vocabulary longer than the coefficients", lambda spec: word_set(spec)["vocabulary"].append("extra term"), None, "length"),
+    ("terms not strings", set_word("vocabulary", [1, 2, 3]), None, "vocabulary"),
+    ("feature set out of range", lambda spec: spec["targets"]["stance"].__setitem__("feature_sets", [0, 7]), None, "feature_sets"),
+    ("labels missing", lambda spec: spec["targets"]["stance"].pop("labels"), None, "labels"),
+    ("targets not an object", lambda spec: spec.__setitem__("targets", []), None, "targets"),
+    ("spec not an object", lambda spec: spec.clear(), None, "format"),
+    ("NaN coefficient", None, set_array("coef_stance", poison_first), "NaN"),
+    ("infinite idf", None, set_array("idf_0", lambda a: a * np.inf), "NaN or infinite"),
+    ("coefficients of the wrong shape", None, set_array("coef_stance", lambda a: a[:, :-1]), "columns"),
+    ("intercept missing", None, lambda arrays: arrays.pop("intercept_tone"), "intercept_tone"),
+    ("integer coefficients", None, set_array("coef_tone", lambda a: a.astype(np.int64)), "floats"),
+]
+
+
+@pytest.mark.parametrize("name, spec_change, array_change, message", MALFORMED, ids=[m[0] for m in MALFORMED])
+def test_malformed_arrays_are_refused_at_load(trained_model_dir, tmp_path, name, spec_change, array_change, message):
+    """Tampering that keeps the card's SHA-256 in step is caught by the checks of the arrays themselves:
+    a clear ModelError, never an IndexError, a regular expression running for minutes or NaN probabilities."""
+    copy = tampered(trained_model_dir, tmp_path, spec_change, array_change)
+    with pytest.raises(ModelError, match="cannot be used") as caught:
+        load_predictor(copy)
+    assert message in str(caught.value)
+
+
+def test_deeply_nested_arrays_json_is_refused(trained_model_dir, tmp_path):
+    copy = tampered(trained_model_dir, tmp_path)
+    (copy / ARRAYS_JSON).write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    card = json.loads((copy / CARD_FILE).read_text(encoding="utf-8"))
+    card["arrays_sha256"][ARRAYS_JSON] = file_sha256(copy / ARRAYS_JSON)
+    (copy / CARD_FILE).write_text(json.dumps(card), encoding="utf-8")
+    with pytest.raises(ModelError, match="not valid JSON"):
+        load_predictor(copy)
 
 
 def test_word_cache_is_bounded_and_does_not_change_results(trained_model_dir, monkeypatch):

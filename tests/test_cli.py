@@ -100,7 +100,7 @@ def test_train_evaluate_predict(runner, sample_labels, tmp_path):
         cli, ["predict", "--input", str(statements), "--text-column", "sentence", "--model", str(out), "--format", "csv"]
     )
     frame = pd.read_csv(pd.io.common.StringIO(result.output))
-    assert list(frame.columns[:4]) == ["doc", "sentence", "stance", "stance_p_condemning"] and len(frame) == 2
+    assert list(frame.columns[:5]) == ["doc", "sentence", "stance", "stance_p", "stance_p_condemning"] and len(frame) == 2
 
     lines = runner.invoke(cli, ["predict", "--model", str(out), "--format", "jsonl"], input="One statement.\n\nAnother one.\n")
     assert len(lines.output.splitlines()) == 2
@@ -142,6 +142,8 @@ def test_evaluate_report_and_tune(runner, sample_labels, tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert {p.name for p in report.iterdir()} == {"evaluation.md", "evaluation.html", "confusion_stance.svg", "learning_curve_stance.svg"}
+    assert "Evaluating" not in result.output  # no progress bar when standard error is not a terminal
+    assert "<th class=num>open_to_dialogue</th>" in (report / "evaluation.html").read_text()  # headers in full
     assert "![confusion matrix](confusion_stance.svg)" in (report / "evaluation.md").read_text()
     params = tmp_path / "params.json"
     result = runner.invoke(cli, ["tune", str(sample_labels), "--target", "stance", "--no-nested", "--jobs", "1", "--out", str(params)])
@@ -174,3 +176,48 @@ def test_bulk_prediction_streams_and_matches(runner, trained_model_dir, sample_l
     assert [r["stance"] for r in json.loads(direct.output)] == [r["stance"] for r in streamed[:5]]
     missing = runner.invoke(cli, args + ["--text-column", "nope"])
     assert missing.exit_code == 1 and "no column 'nope'" in missing.output
+
+
+SEED = DATA / "seeds" / "003_59bafc5653eb4eee.txt"
+
+
+def test_tables_cut_long_text_unless_wide(runner):
+    rows = json.loads(runner.invoke(cli, ["extract", str(SEED), "--format", "json"]).output)
+    longest = max((" ".join(r["text"].split()) for r in rows), key=len)
+    cut, wide = runner.invoke(cli, ["extract", str(SEED)]), runner.invoke(cli, ["extract", str(SEED), "--wide"])
+    assert len(longest) > 60 and longest not in cut.output and longest in wide.output
+    assert cut.output.split("\n", 1)[0].split()[:4] == ["id", "speaker", "speaker_resolved", "speaker_side"]
+
+
+def test_predict_adds_the_top_probability_and_keeps_numbers_through_csv_and_tsv(runner, trained_model_dir, tmp_path):
+    model = ["--model", str(trained_model_dir)]
+    extracted = runner.invoke(cli, ["extract", str(SEED), "--format", "csv"]).output
+    piped = runner.invoke(cli, ["predict", "--input", "-", *model, "--format", "jsonl"], input=extracted)
+    rows = [json.loads(line) for line in piped.output.splitlines()]
+    assert len(rows) == 8 and all(isinstance(r["start"], int) and isinstance(r["end"], int) for r in rows)
+    for row in rows:
+        assert row["stance_p"] == max(v for k, v in row.items() if k.startswith("stance_p_")) == row[f"stance_p_{row['stance']}"]
+    path = tmp_path / "statements.csv"
+    path.write_text(extracted, encoding="utf-8")
+    streamed = runner.invoke(cli, ["predict", "--input", str(path), *model, "--format", "jsonl"])
+    assert [json.loads(line) for line in streamed.output.splitlines()] == rows
+    tsv = tmp_path / "statements.tsv"
+    tsv.write_text(runner.invoke(cli, ["extract", str(SEED), "--format", "tsv"]).output, encoding="utf-8")
+    from_file = runner.invoke(cli, ["predict", "--input", str(tsv), *model, "--format", "tsv"])
+    table = pd.read_csv(pd.io.common.StringIO(from_file.output), sep="\t")
+    assert table["id"].tolist() == [r["id"] for r in rows] and table["stance_p"].round(9).tolist() == [
+        round(r["stance_p"], 9) for r in rows
+    ]
+    from_stdin = runner.invoke(cli, ["predict", "--input", "-", *model, "--format", "tsv"], input=tsv.read_text(encoding="utf-8"))
+    assert from_stdin.output == from_file.output
+    shown = runner.invoke(cli, ["predict", "We condemn the launch.", *model])
+    assert shown.output.split("\n", 1)[0].split() == ["text", "stance", "stance_p", "tone", "tone_p"]
+
+
+def test_source_paths_are_kept_as_given(runner, monkeypatch):
+    monkeypatch.chdir(DATA)
+    for given in ("seeds/003_59bafc5653eb4eee.txt", str(SEED)):
+        result = runner.invoke(cli, ["extract", given, "--format", "jsonl"])
+        assert {json.loads(line)["source"] for line in result.output.splitlines()} == {given}
+    result = runner.invoke(cli, ["extract", "seeds", "--format", "jsonl"])
+    assert all(json.loads(line)["source"].startswith("seeds/") for line in result.output.splitlines())

@@ -104,7 +104,15 @@ def test_outputs_keep_types_and_absent_fields(client, inputs, trained_model_dir,
     predict_dataset(job, client)
     first, second = (json.loads(line) for line in (tmp_path / "out" / "part-00000.jsonl").read_text(encoding="utf-8").splitlines()[:2])
     assert first["n"] == 0 and first["speaker"] is None and first["tags"] == ["a", {"b": 0}] and first["only_some"] == "yes"
-    assert "only_some" not in second and isinstance(first["stance_p_condemning"], float)
+    assert "only_some" not in second and isinstance(first["predicted_stance_p_condemning"], float)
+    assert first["stance"] in (
+        "condemning",
+        "downplaying",
+        "open_to_dialogue",
+        "reassuring",
+        "threatening",
+        "neutral",
+    )  # the gold label stays
 
 
 def test_compressed_jsonl_and_parquet_equal_single_process(client, inputs, trained_model_dir, tmp_path):

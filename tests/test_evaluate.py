@@ -63,3 +63,52 @@ def test_lexicon_baseline_reads_phrases():
     labels = ["condemning", "downplaying", "neutral", "open_to_dialogue"]
     texts = ["The drills are routine.", "We condemn the launch.", "A ship sailed.", "It poses no threat to anyone."]
     assert lexicon_predict(texts, "stance", labels) == ["downplaying", "condemning", "neutral", "downplaying"]
+
+
+def test_leave_one_source_out_holds_out_each_corpus_and_its_near_duplicates():
+    import pandas as pd
+
+    from stance.evaluate import leave_one_source_out
+
+    frame = pd.DataFrame(
+        {
+            "text": ["a", "b", "c", "d", "e", "f"],
+            "corpus": ["kcna", "kcna", "wh", "wh", "mfa", "mfa"],
+            "group": ["g1", "g2", "g1", "g3", "g4", "g5"],  # g1 is in kcna and wh
+        }
+    )
+    parts = leave_one_source_out(frame)
+    assert len(parts) == 3
+    by_test = {frozenset(frame["corpus"].iloc[test]): set(train) for train, test in parts}
+    assert by_test[frozenset({"kcna"})] == {3, 4, 5}  # row 2 shares kcna's group g1
+    assert by_test[frozenset({"wh"})] == {1, 4, 5}
+    assert by_test[frozenset({"mfa"})] == {0, 1, 2, 3}
+
+
+def test_macro_f1_interval_brackets_the_estimate():
+    from stance.evaluate import classification_metrics
+
+    truth = ["a"] * 40 + ["b"] * 40 + ["c"] * 20
+    guess = ["a"] * 30 + ["b"] * 10 + ["b"] * 35 + ["c"] * 5 + ["c"] * 15 + ["a"] * 5
+    metrics = classification_metrics(truth, guess, ["a", "b", "c"])
+    low, high = metrics["macro_f1_interval"]
+    assert low < metrics["macro_f1"] < high
+    assert 0.05 < high - low < 0.4
+    perfect = classification_metrics(truth, truth, ["a", "b", "c"])
+    assert perfect["macro_f1_interval"] == [1.0, 1.0]
+
+
+def test_source_split_reports_every_corpus_and_the_test_set_is_scored(sample_labels):
+    from stance.evaluate import evaluate_on_test, evaluate_targets, format_evaluation
+    from stance.labels import load_labels
+
+    frame = load_labels([sample_labels])
+    frame["corpus"] = frame["source"]
+    result = evaluate_targets(frame, {"stance": {}}, "source", 0, 0, baselines=False)["stance"]
+    assert set(result.by_source) == set(frame["corpus"])
+    assert result.n_rows == len(frame)
+    assert "held-out source" in format_evaluation(result)
+    train, test = frame.iloc[: len(frame) // 2], frame.iloc[len(frame) // 2 :]
+    scored = evaluate_on_test(train, test, {"stance": {}})["stance"]
+    assert scored.n_rows == len(test) and 0.0 <= scored.model["macro_f1"] <= 1.0
+    assert sum(m["rows"] for m in scored.by_source.values()) == len(test)

@@ -102,3 +102,45 @@ def test_shipped_labels_pass_the_checker():
 
     labels = Path(__file__).resolve().parents[1] / "labels"
     assert check_labels([labels]) == []
+
+
+def test_a_row_glued_onto_the_one_before_is_reported_not_dropped(tmp_path):
+    """The 12-column file `stance label` writes, with a row appended after a missing final
+    newline: pandas would take the first 11 fields as an index and silently lose a row."""
+    header = "id,text,stance,tone,speaker,speaker_side,date,source,source_ref,labelled_by,reviewed,notes\n"
+    body = "1,First.,neutral,neutral,,,,,,a:read,single,2,Second.,condemning,firm,,,,,,a:read,single,\n3,Third.,neutral,firm,,,,,,a:read,single,\n"
+    path = write(tmp_path, "glued.csv", body, header=header)
+    found = messages(check_labels([path]))
+    assert any("glued.csv, row 2: 23 fields but the header has 12 columns" in m for m in found), found
+    with pytest.raises(LabelError, match="row 2: 23 fields"):
+        load_labels([path])
+
+
+def test_cells_neutralised_for_spreadsheets_are_read_back(tmp_path):
+    path = write(tmp_path, "a.csv", "1,'=1+2 is not a formula,neutral,neutral\n2,'-5,neutral,neutral\n3,''@x,neutral,neutral\n")
+    assert load_labels([path])["text"].tolist() == ["=1+2 is not a formula", "'-5", "'@x"]
+
+
+def test_test_folder_is_never_training_data(tmp_path):
+    """A label folder's test/ (and agreement/, work/) sub-folders are skipped: the frozen test
+    set is read only when named (`stance evaluate --test labels/test/`)."""
+    from stance.labels import load_labels
+
+    row = "id,text,stance,tone\n{id},{text},neutral,neutral\n"
+    (tmp_path / "test").mkdir()
+    (tmp_path / "train.csv").write_text(row.format(id="a", text="We met on Monday."), encoding="utf-8")
+    (tmp_path / "test" / "natural.csv").write_text(row.format(id="b", text="They met on Tuesday."), encoding="utf-8")
+    assert load_labels([tmp_path])["id"].tolist() == ["a"]
+    assert load_labels([tmp_path / "test"])["id"].tolist() == ["b"]
+
+
+def test_shipped_test_set_shares_no_statement_with_training():
+    from pathlib import Path
+
+    from stance.labels import load_labels, near_duplicate_key
+
+    labels = Path(__file__).resolve().parents[1] / "labels"
+    train, test = load_labels([labels]), load_labels([labels / "test"])
+    assert len(test) >= 800
+    assert not set(train["id"]) & set(test["id"])
+    assert not set(train["text"].map(near_duplicate_key)) & set(test["text"].map(near_duplicate_key))

@@ -5,7 +5,18 @@ import json
 import pytest
 
 from stance.labels import load_labels
-from stance.model import CARD_FILE, MODEL_FILE, ModelError, fit_target, load_model
+from stance.model import (
+    CARD_FILE,
+    MODEL_FILE,
+    FastModel,
+    ModelError,
+    PickleWarning,
+    export_model,
+    file_sha256,
+    fit_target,
+    load_model,
+    load_predictor,
+)
 from stance.predict import predict_rows, predict_texts
 
 
@@ -38,6 +49,59 @@ def test_tampered_model_is_refused_unless_trusted(trained_model_dir, tmp_path):
     (copy / CARD_FILE).unlink()
     with pytest.raises(ModelError, match="no model_card.json"):
         load_model(copy)
+
+
+class RunsCode:
+    """A pickle that runs code when loaded: it writes a file named by ``marker``."""
+
+    def __init__(self, marker):
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return (open, (self.marker, "w"))
+
+
+def plant_pickle(trained_model_dir, tmp_path, keep_arrays: bool):
+    """The attack of issue 16: a pickle that runs code in model.joblib, the card re-hashed to
+    match it and its record of the arrays deleted."""
+    import shutil
+
+    import joblib
+
+    copy = tmp_path / "planted"
+    shutil.copytree(trained_model_dir, copy)
+    marker = tmp_path / "code-ran"
+    joblib.dump(RunsCode(marker), copy / MODEL_FILE)
+    card = json.loads((copy / CARD_FILE).read_text())
+    card["model_sha256"] = file_sha256(copy / MODEL_FILE)
+    card.pop("arrays_sha256")
+    (copy / CARD_FILE).write_text(json.dumps(card))
+    if not keep_arrays:
+        for name in ("model_arrays.json", "model_arrays.npz"):
+            (copy / name).unlink()
+    return copy, marker
+
+
+def test_a_planted_pickle_never_runs_while_arrays_exist(trained_model_dir, tmp_path):
+    copy, marker = plant_pickle(trained_model_dir, tmp_path, keep_arrays=True)
+    with pytest.raises(ModelError, match="records no SHA-256"):
+        load_predictor(copy)
+    assert isinstance(load_predictor(copy, trust=True, allow_pickle=True), FastModel)  # the arrays, not the pickle
+    with pytest.raises(ModelError, match="records no SHA-256"):
+        export_model(copy, tmp_path / "shared")
+    assert not marker.exists()
+
+
+def test_unpickling_needs_allow_pickle_and_warns(trained_model_dir, tmp_path):
+    copy, marker = plant_pickle(trained_model_dir, tmp_path, keep_arrays=False)
+    with pytest.raises(ModelError, match="--allow-pickle"):
+        load_predictor(copy)
+    with pytest.raises(ModelError, match="no model arrays"):
+        export_model(copy, tmp_path / "shared")
+    assert not marker.exists()
+    with pytest.warns(PickleWarning, match="can run any code"), pytest.raises(ModelError, match="does not hold stance's pipelines"):
+        load_predictor(copy, allow_pickle=True)  # asked for: the pickle runs (and is no model)
+    assert marker.exists()
 
 
 def test_missing_model_folder(tmp_path):

@@ -5,6 +5,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from stance import quotes
+from stance.escaping import restore_formula
 from stance.extract import _TURN, ExtractOptions, statements_of
 from stance.sentences import _is_abbreviation, line_start_matches, sentence_spans
 from stance.sources import Document
@@ -136,8 +137,9 @@ def test_very_long_document_is_handled():
 
 # --- label files: write, then read, gives the same rows ----------------------------------
 
+# A hand-written cell "'=..." reads as the formula stance neutralised ("=..."): left out here.
 LABEL_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\r"), min_size=1, max_size=80).filter(
-    lambda t: t.strip() != ""
+    lambda t: t.strip() != "" and restore_formula(t) == t
 )
 
 
@@ -169,8 +171,9 @@ def test_label_file_round_trip(rows):
 
 @pytest.fixture(scope="module")
 def saved_pair(tmp_path_factory, sample_labels):
+    from stance.features import DEFAULT_PARAMETERS
     from stance.labels import load_labels
-    from stance.model import DEFAULT_PARAMETERS, Model, fit_target, load_model, load_predictor, make_card, save_model
+    from stance.model import Model, fit_target, load_model, load_predictor, make_card, save_model
 
     frame = load_labels([sample_labels])
     pipelines = {"stance": fit_target(frame, "stance", seed=5)}
@@ -188,3 +191,95 @@ def test_saved_model_predicts_identically(saved_pair, texts):
     expected = in_memory.predict_proba(texts)
     assert np.array_equal(loaded.predict_proba("stance", texts), expected)
     assert np.abs(fast.predict_proba("stance", texts) - expected).max() < 1e-9
+
+
+# --- hostile input (issue 16): bytes from strangers, and label files stance appends to --------------
+
+HOSTILE_PIECES = st.sampled_from(
+    ["\r", "\r\n", "\u2028", "\x85", "\x0c", "\u200b", "sa\u200bid", "\ufeff", "\x1b[2J", "=", "+", "-", "@"]
+    + ['{"text": "', '"}', "[", "]", "\\ud800"]
+)
+HOSTILE_TEXTS = st.lists(st.one_of(PIECES, HOSTILE_PIECES), max_size=50).map("".join)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.one_of(HOSTILE_TEXTS.map(lambda t: t.encode("utf-8", "surrogatepass")), st.binary(max_size=300)),
+    st.sampled_from([".txt", ".jsonl", ".json", ""]),
+)
+def test_any_file_gives_statements_or_a_clear_error(data, suffix):
+    """Whatever the bytes: an InputError naming the file, or statements whose offsets slice back
+    into the text as read (a lone CR read as a line feed, one character for one)."""
+    import tempfile
+    import warnings
+    from pathlib import Path
+
+    from stance.errors import InputError
+    from stance.extract import extract_statements
+    from stance.sources import read_documents
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"doc{suffix}"
+        path.write_bytes(data)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                documents = list(read_documents([str(path)]))
+                statements = list(extract_statements(documents, ExtractOptions(include_unattributed=True)))
+        except InputError as exc:
+            assert str(path) in str(exc)
+            return
+    texts = {(d.source, d.record): d.text for d in documents}
+    for statement in statements:
+        text = texts[(statement.source, statement.record)]
+        assert " ".join(text[s:e] for s, e in statement.fragments) == statement.text
+        statement.text.encode("utf-8")  # writable: no lone surrogate
+
+
+@settings(max_examples=60, deadline=None)
+@given(TEXTS)
+def test_cr_only_line_ends_read_like_line_feeds(text):
+    from stance.sources import decode_bytes
+
+    text = text.replace("\r", "").replace("\x00", "")  # (a NUL byte makes it a binary file)
+    as_lf = [(s.start, s.end) for s in statements_of(Document(text=text, source="h"))]
+    as_cr = decode_bytes(text.replace("\n", "\r").encode("utf-8", "surrogatepass"), "h")
+    assert [(s.start, s.end) for s in statements_of(Document(text=as_cr, source="h"))] == as_lf
+
+
+APPENDED_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), min_size=1, max_size=60).filter(
+    lambda t: t.strip() != ""
+)
+FORMULA_PREFIX = st.sampled_from(["=", "+", "-", "@", "\t", "\r", "'=", "''-", "-5", "'"])
+APPENDED_TEXTS = st.one_of(APPENDED_TEXT, st.tuples(FORMULA_PREFIX, APPENDED_TEXT).map("".join))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.tuples(APPENDED_TEXTS, st.sampled_from(["neutral", "condemning"])), min_size=1, max_size=6),
+    st.sampled_from(
+        [b"", b"id,text,stance,tone\n", b"tone,stance,text,id\r\nfirm,neutral,Old row,x0", b"\xef\xbb\xbfid,text,stance,tone\n"]
+    ),
+)
+def test_labels_appended_by_stance_label_load_back_exactly(rows, existing):
+    """Rows `stance label` appends (any text: formulas, quotes, line breaks, CR) read back unchanged
+    by load_labels, whatever the file held before: its column order, a missing last line break, a BOM."""
+    import tempfile
+    from pathlib import Path
+
+    from stance.labeller import LabelFile
+    from stance.labels import load_labels
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "labels.csv"
+        path.write_bytes(existing)
+        label_file = LabelFile(path, ["stance", "tone"])
+        try:
+            for i, (text, stance) in enumerate(rows):
+                label_file.append({"id": f"r{i}", "text": text, "stance": stance, "tone": "firm"})
+        finally:
+            label_file.close()
+        frame = load_labels([path])
+    old = [["x0", "Old row", "neutral", "firm"]] if b"x0" in existing else []
+    appended = [[f"r{i}", text, stance, "firm"] for i, (text, stance) in enumerate(rows)]
+    assert frame[["id", "text", "stance", "tone"]].values.tolist() == old + appended

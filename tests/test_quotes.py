@@ -6,7 +6,7 @@ import pytest
 
 from stance.extract import ExtractOptions, statements_of
 from stance.labels import normalize_text
-from stance.quotes import find_quote_spans, person_name
+from stance.quotes import find_quote_spans, is_speaker_phrase, person_name
 from stance.sources import Document, read_documents
 
 from .conftest import DATA
@@ -18,12 +18,24 @@ def _strip_marks(fragment: str) -> str:
     return normalize_text(fragment)
 
 
+def _expected_speakers(case: dict) -> list[dict]:
+    """The shared hard cases predate issue 18: a follow-on quote ('direct-floating') now carries
+    the speaker written at the attribution it continues, not None."""
+    expected, previous = [], None
+    for item in case["expected"]:
+        if item["type"] == "direct-floating" and item["speaker"] is None and previous:
+            item = {**item, "speaker": previous["speaker"]}
+        expected.append(item)
+        previous = item
+    return expected
+
+
 @pytest.mark.parametrize("case", HARD_CASES, ids=[c["id"] for c in HARD_CASES])
 def test_hard_cases(case):
     found = list(statements_of(Document(text=case["text"], source="case")))
     assert found, "no statement found"
     # The extractor cuts quotes into sentences; join the statements of one speaker back together.
-    for expected in case["expected"]:
+    for expected in _expected_speakers(case):
         wanted = _strip_marks(" ".join(expected["quote_fragments"]))
         mine = [s for s in found if normalize_text(s.text) in wanted]
         assert normalize_text(" ".join(s.text for s in mine)) == wanted
@@ -67,13 +79,13 @@ SEEDS = {
         ("Kirby", "John Kirby", "direct", "There’s not going to be any change"),
         ("he", "Ned Price", "direct", "But were that to be the case"),
         ("Price", "Ned Price", "direct", "I am not in a position today"),
-        (None, "Ned Price", "direct", "But the practical, specific steps"),
+        ("Price", "Ned Price", "direct", "But the practical, specific steps"),
         ("he", "Ned Price", "direct", "We are always going to have an ironclad commitment"),
         ("he", "Ned Price", "direct", "We are always going to remain committed"),
     ],
     "004_5a8996e8ee708916.txt": [
         ("U.S. Secretary of State Mike Pompeo", "Mike Pompeo", "partial", "going on even as we speak"),
-        (None, "Leif-Eric Easley", "direct", "The aim is not only to increase"),
+        ("Leif-Eric Easley", "Leif-Eric Easley", "direct", "The aim is not only to increase"),
         ("he", "Donald Trump", "direct", "We never made an agreement on that."),
         ("he", "Donald Trump", "direct", "I have no problem"),
         (
@@ -84,7 +96,7 @@ SEEDS = {
         ),
         ("he", "Mike Pompeo", "direct", "We’re working with countries"),
         ("he", "Mike Pompeo", "direct", "I think it would’ve given us"),
-        (None, "Mike Pompeo", "direct", "I hope it won’t be too long"),
+        ("he", "Mike Pompeo", "direct", "I hope it won’t be too long"),
         ("he", "Andrei Lankov", "direct", "On the contrary, the choice"),
     ],
 }
@@ -178,3 +190,155 @@ def test_a_size_modifier_is_dropped_from_the_resolved_speaker():
     [statement] = statements_of(Document(text=text, source="x"))
     assert statement.speaker == "The 15-member Security Council"
     assert statement.speaker_resolved == "The Security Council"
+
+
+# --- issue 18: who said it ----------------------------------------------------------------
+
+# (text, speaker as written, resolved speaker, cue) of the first statement.
+ATTRIBUTIONS = [
+    ("“We will not back down,” her campaign said.", "her campaign", "her campaign", "said"),
+    (
+        "“This is a disaster,” an industry lobbyist who spoke on the condition of anonymity said.",
+        "an industry lobbyist",
+        "an industry lobbyist",
+        "said",
+    ),
+    ("“We are reviewing it,” the company said.", "the company", "the company", "said"),
+    (
+        "“We will keep pressing,” Rep. Alexandria Ocasio-Cortez, D-N.Y., said.",
+        "Rep. Alexandria Ocasio-Cortez",
+        "Alexandria Ocasio-Cortez",
+        "said",
+    ),
+    ("“We will keep pressing,” said Sen. Mitch McConnell, R-Ky.", "Sen. Mitch McConnell", "Mitch McConnell", "said"),
+    ("Sen. John F. Kennedy said: “We choose to go to the moon.”", "Sen. John F. Kennedy", "John F. Kennedy", "said"),
+    ("“The talks are over,” Mr. Smith said.", "Mr. Smith", "Smith", "said"),
+    ("“Absolutely fantastic news for everyone,” she gushed.", "she", "she", "gushed"),
+    ("“You promised us this two years ago!” a protester shouted.", "a protester", "a protester", "shouted"),
+    ("“Well, that went well,” the mayor sighed.", "the mayor", "the mayor", "sighed"),
+    ("“We are ready for anything,” Mr. Lee joked.", "Mr. Lee", "Lee", "joked"),
+    ("“Wait, let me finish my point,” Smith interjected.", "Smith", "Smith", "interjected"),
+    ("“I have nothing more to add on this,” the spokesman emailed.", "the spokesman", "the spokesman", "emailed"),
+    ("“We did what we had to do,” the minister wrote on Twitter.", "the minister", "the minister", "wrote"),
+    ("“It was a mistake,” the official acknowledges.", "the official", "the official", "acknowledges"),
+    ("“The evidence is overwhelming,” the report concludes.", "the report", "the report", "concludes"),
+    ("Trump, in a series of tweets: “The Fake News Media is working overtime!”", "Trump", "Trump", ":"),
+    ("Jane Roe, Reuters: “Is the government prepared to act on this?”", "Jane Roe", "Jane Roe", ":"),
+    ("“Nobody trusts them anymore,” one diplomat said.", "one diplomat", "one diplomat", "said"),
+    ('"We will respond,” Kim said.', "Kim", "Kim", "said"),
+    (
+        "“It was a good meeting,” according to Sen. Mark R. Warner, the committee chairman.",
+        "Sen. Mark R. Warner",
+        "Mark R. Warner",
+        "according to",
+    ),
+]
+
+
+@pytest.mark.parametrize("text, speaker, resolved, cue", ATTRIBUTIONS, ids=[a[3] + ":" + a[1] for a in ATTRIBUTIONS])
+def test_attribution(text, speaker, resolved, cue):
+    first = next(statements_of(Document(text=text, source="x")))
+    assert (first.speaker, first.speaker_resolved, first.cue) == (speaker, resolved, cue)
+
+
+# A quote that continues the last speaker carries the speaker written at that attribution.
+FOLLOW_ON = [
+    ("“We will respond,” Kim said.\n\n“The decision is final and cannot be changed.”", "Kim"),
+    ("“We will respond,” Kim said.\n\n\u00a0“The decision is final and cannot be changed.”", "Kim"),
+    ("“We will respond,” Kim said.\n\n“(Laughs) The decision is final, believe me.”", "Kim"),
+    ("“We will respond,” Kim said.\n\n“… and the decision is final, believe me.”", "Kim"),
+    ("“We will respond,” the official said.\n\n“The decision is final.”", "the official"),
+    ("Smith spoke first. “Nobody trusts them anymore,” one said.\n\n“We will see what happens next.”", "one"),
+]
+
+
+@pytest.mark.parametrize("text, speaker", FOLLOW_ON)
+def test_follow_on_quote_carries_its_speaker(text, speaker):
+    statements = list(statements_of(Document(text=text, source="x")))
+    assert len(statements) == 2 and {s.speaker for s in statements} == {speaker}
+    assert statements[1].kind == "direct" and statements[0].speaker_resolved == statements[1].speaker_resolved
+
+
+def test_one_and_another_never_carry_an_earlier_name():
+    text = "“We condemn it,” said John Kirby.\n\n“Nobody trusts them,” one diplomat said. “They lost credibility,” said another."
+    statements = list(statements_of(Document(text=text, source="x")))
+    assert [(s.speaker, s.speaker_resolved) for s in statements] == [
+        ("John Kirby", "John Kirby"),
+        ("one diplomat", "one diplomat"),
+        ("another", "another"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, fragments",
+    [
+        ('"We will respond,” Kim said.', ["We will respond,"]),
+        ('“We will respond." Kim said.', ["We will respond."]),
+        ('“He said "no" to me,” Kim said.', ['He said "no" to me,']),
+        ("“First paragraph.\nSecond paragraph goes on.” Kim said.", ["First paragraph.", "Second paragraph goes on."]),
+    ],
+)
+def test_mixed_and_nested_quote_marks(text, fragments):
+    [span] = find_quote_spans(text)
+    assert [text[s:e] for s, e in span.fragments] == fragments
+
+
+# What partial and scare quotes leave before a verb is never a speaker.
+@pytest.mark.parametrize(
+    "phrase, ok",
+    [
+        ("John Kirby", True),
+        ("the company", True),
+        ("he", True),
+        ("one", True),
+        ("Sen. John F. Kennedy", True),
+        ("Delegation of Japan", True),
+        ("officials", True),
+        ("However", False),
+        ("So", False),
+        ("Now", False),
+        ("Japan is", False),
+        ("the United", False),
+        ("Jr.", False),
+        ("AUKUS and put it", False),
+        ("the direction in", False),
+        ("Biden held a phone conversation with the Israeli prime minister and", False),
+        ("should all remind ourselves of the words of former United", False),
+        ("Volodymyr Zelenskyy. According to him", False),
+        ("D-N.Y.", False),
+        ("You might", False),
+    ],
+)
+def test_is_speaker_phrase(phrase, ok):
+    assert is_speaker_phrase(phrase) is ok
+
+
+@pytest.mark.parametrize(
+    "text, side",
+    [
+        ("“We condemn it,” said Choi Kang, acting president of the Asan Institute for Policy Studies.", "analyst"),
+        ("“We will respond,” a spokesperson for the South Korean presidential office said.", "ROK"),
+        ("WASHINGTON -- “No option is off the table,” a senior administration official said.", "US"),
+        ("“Pouring oil on the fire,” an editorial in the state-run Global Times said.", "press"),
+        ("“We will keep pressing,” Rep. Maria Delgado, D-Calif., said.", "US"),
+        ("Kim Yo Jong said in a statement carried by KCNA: “The U.S. will pay dearly for this.”", "DPRK"),
+        ("“This is a historic moment,” President Joe Biden said.", None),
+        ("“Our ties are strong,” said Prime Minister Anthony Albanese of Australia.", "other_state"),
+    ],
+)
+def test_quote_sides_follow_the_text(text, side):
+    assert next(statements_of(Document(text=text, source="x"))).speaker_side == side
+
+
+def test_a_bare_title_takes_the_publishers_side():
+    text = 'The President met border guards. "We will respond to every provocation," the Head of State said.'
+    [statement] = statements_of(Document(text=text, source="x", url="https://www.president.gov.ua/en/news/x"))
+    assert statement.speaker_side == "Ukraine"
+
+
+@pytest.mark.xfail(
+    reason="a nominal ('the company') is resolved only to speakers named with a reporting verb, not to the article's subject"
+)
+def test_the_company_resolves_to_the_company_named_earlier():
+    text = "Halvorsen Steel cut its outlook on Wednesday.\n\n“We are taking decisive action on costs,” the company said."
+    assert next(statements_of(Document(text=text, source="x"))).speaker_resolved == "Halvorsen Steel"

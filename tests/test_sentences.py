@@ -12,6 +12,11 @@ from stance.sentences import paragraph_spans, sentence_spans, split_sentences
         ("“We condemn this.” He added: “No more.”", ["“We condemn this.”", "He added: “No more.”"]),
         ("Mr. Kim said no. No. 2 was fired.", ["Mr. Kim said no.", "No. 2 was fired."]),
         ("One line\nSecond line.", ["One line", "Second line."]),
+        ("Sen. John F. Kennedy said so. He left.", ["Sen. John F. Kennedy said so.", "He left."]),
+        (
+            "Rep. Maria Delgado, D-Calif., spoke. Then Gov. Ron Hale did.",
+            ["Rep. Maria Delgado, D-Calif., spoke.", "Then Gov. Ron Hale did."],
+        ),
         ("", []),
     ],
 )

@@ -33,8 +33,7 @@ SHARED_SPACE = {"C": [1.0, 10.0], "char_ngram_range": [(2, 4), (2, 5)], "class_w
 def naive_tables(frame, targets, space, seed=0):
     """The validation table by one full Pipeline.fit per grid point and target."""
     from stance.evaluate import classification_metrics
-    from stance.features import one_thread
-    from stance.model import build_pipeline
+    from stance.features import build_pipeline, one_thread
     from stance.tune import validation_split
 
     train, validation = validation_split(frame, seed)

@@ -1,0 +1,53 @@
+"""Source boilerplate that is nobody's statement: wire datelines, end markers, author lines.
+
+"Pyongyang, February 23 (KCNA) -- ", "SEOUL, March 3 (Yonhap) — ", "WASHINGTON (AP) — "
+open a story; "-0-", "###" and "-30-" close one. They say where and through whom a text
+was published, not what the speaker is doing, so they are cut off a statement before it
+is labelled, learned from or classified. A model that learns them learns the agency's
+style instead of the stance.
+
+Two entry points share the patterns:
+
+* :func:`trim_span` narrows a ``(start, end)`` span of a document, so extracted
+  statements keep exact offsets (``text[start:end]`` is still the statement);
+* :func:`strip_boilerplate` returns a text without them, for prediction-time input.
+"""
+
+from __future__ import annotations
+
+import re
+
+_AGENCIES = r"KCNA|Xinhua|Yonhap|KCNA Watch|Rodong Sinmun|AP|AFP|Reuters|UPI|TASS|RIA Novosti|Kyodo|Ukrinform|Interfax"
+# "Pyongyang, February 23 (KCNA) --", "SEOUL, March 3 (Yonhap) —", "WASHINGTON (AP) —",
+# "BEIJING, Jan. 5 (Xinhua) --": at most a place and a date before the agency in brackets.
+_DATELINE = re.compile(
+    rf"^\s*(?:[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){{0,3}}(?:,\s*[A-Z][a-z]{{2,8}}\.?\s+\d{{1,2}}(?:,\s*\d{{4}})?)?\s*)?"
+    rf"\((?:{_AGENCIES})\)\s*(?:--|—|–|-|:)\s*"
+)
+_END_MARKER = re.compile(r"\s*(?:-0-|-30-|#{3,}|\(END\))\s*$")
+# A line that only names the issuing office.
+_AUTHOR_ONLY = re.compile(r"^\s*(?:Office of the Spokesperson|Office of the Press Secretary|Media Note|Press Statement)\s*$", re.I)
+
+
+def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span ``text[start:end]`` without a leading dateline or a trailing end marker.
+
+    Returns ``(start, start)`` when nothing but boilerplate is left.
+    """
+    piece = text[start:end]
+    if _AUTHOR_ONLY.match(piece):
+        return start, start
+    dateline = _DATELINE.match(piece)
+    if dateline:
+        start += dateline.end()
+        piece = piece[dateline.end() :]
+    marker = _END_MARKER.search(piece)
+    if marker:
+        end = start + marker.start()
+    return start, max(start, end)
+
+
+def strip_boilerplate(text: str) -> str:
+    """``text`` without a leading dateline or a trailing end marker (unchanged if it has none)."""
+    start, end = trim_span(text, 0, len(text))
+    return text[start:end] if end > start else text

@@ -1,0 +1,43 @@
+"""Source boilerplate is cut off statements with exact offsets, and off prediction input."""
+
+from __future__ import annotations
+
+import pytest
+
+from stance.boilerplate import strip_boilerplate, trim_span
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("Pyongyang, February 23 (KCNA) -- The U.S. vetoed the resolution.", "The U.S. vetoed the resolution."),
+        ("SEOUL, March 3 (Yonhap) — The drills begin today.", "The drills begin today."),
+        ("WASHINGTON (AP) — Officials met on Friday.", "Officials met on Friday."),
+        ("BEIJING, Jan. 5 (Xinhua) -- China urged restraint.", "China urged restraint."),
+        ("The provocations will never escape frustration. -0-", "The provocations will never escape frustration."),
+        ("We will stand with our allies. ###", "We will stand with our allies."),
+        # Not boilerplate: left alone.
+        ("The KCNA reported the launch on Monday.", "The KCNA reported the launch on Monday."),
+        (
+            "Seoul, Tokyo and Washington agreed to talk (again) -- and soon.",
+            "Seoul, Tokyo and Washington agreed to talk (again) -- and soon.",
+        ),
+        ("The score was 3-0-1 after extra time.", "The score was 3-0-1 after extra time."),
+    ],
+)
+def test_strip_boilerplate(text, kept):
+    assert strip_boilerplate(text) == kept
+
+
+@pytest.mark.parametrize("prefix", ["", "Headline\n\n", "x" * 50 + "\n"])
+def test_trim_span_keeps_offsets_exact(prefix):
+    statement = "Pyongyang, May 11 (KCNA) -- Japan must stop the discharge. -0-"
+    text = prefix + statement + "\nNext paragraph."
+    start, end = trim_span(text, len(prefix), len(prefix) + len(statement))
+    assert text[start:end] == "Japan must stop the discharge."
+
+
+def test_author_line_alone_is_dropped():
+    text = "Office of the Spokesperson"
+    assert trim_span(text, 0, len(text)) == (0, 0)
+    assert strip_boilerplate(text) == text  # nothing else to keep: prediction input stays as given

@@ -47,12 +47,12 @@ def _fill(templates: Sequence[str], count: int) -> list[str]:
     """Up to ``count`` distinct fillings of each template with actors, acts, people and dates,
     in a fixed order spread over all combinations."""
     combinations = list(itertools.product(ACTORS, ACTS, PEOPLE, DATES))
-    step = 7  # co-prime with every list's length, so consecutive picks vary every slot
+    stride = 217  # co-prime with the 900 combinations, so the picks visit them all, each slot varying
     texts: list[str] = []
     for template in templates:
         found: dict[str, None] = {}
         for k in range(len(combinations)):
-            actor, act, person, date = combinations[(k * step * 31) % len(combinations)]
+            actor, act, person, date = combinations[(k * stride) % len(combinations)]
             found[template.format(actor=actor, act=act, person=person, date=date)] = None
             if len(found) >= count:
                 break

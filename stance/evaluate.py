@@ -296,7 +296,7 @@ def macro_f1_interval(y_true, y_pred, labels: list[str], samples: int = BOOTSTRA
     for b in range(samples):
         pick = rng.integers(0, n, n)
         t, g = truth[pick], guess[pick]
-        hit = np.bincount(t[t == g], minlength=k + 1)[:k] if (t == g).any() else np.zeros(k)
+        hit = np.bincount(t[(t == g) & (t >= 0)], minlength=k)  # labels outside ``labels`` (-1) count for none
         true_count = np.bincount(t[t >= 0], minlength=k)[:k]
         guess_count = np.bincount(g[g >= 0], minlength=k)[:k]
         denominator = true_count + guess_count

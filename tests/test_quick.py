@@ -291,3 +291,17 @@ def test_write_lookup_replaces_the_file_atomically_and_the_same(trained_model_di
 def test_duplicate_terms_cannot_be_written():
     with pytest.raises(ValueError, match="twice"):
         quick._hash_table([b"a", b"b", b"a"])
+
+
+def test_main_leaves_a_damaged_or_missing_lookup_file_to_the_command_line(trained_model_dir, tmp_path, monkeypatch, capsys):
+    copy = tmp_path / "copy"
+    shutil.copytree(trained_model_dir, copy)
+    monkeypatch.setattr(quick, "DEFAULT_MODEL_DIR", str(copy))
+    assert predict_quickly(["predict", "We condemn the launch."])  # the small model, answered here
+    assert "condemn" in capsys.readouterr().out
+    data = (copy / LOOKUP_FILE).read_bytes()
+    (copy / LOOKUP_FILE).write_bytes(data[:-1])
+    assert not predict_quickly(["predict", "We condemn the launch."])  # stance.cli warns and uses the arrays
+    (copy / LOOKUP_FILE).unlink()
+    assert not predict_quickly(["predict", "We condemn the launch."])
+    assert capsys.readouterr().out == ""

@@ -261,7 +261,10 @@ def _checked_header(data: bytes, where: str) -> tuple[dict, memoryview]:
     if header_length > MAX_HEADER_BYTES or PREAMBLE.size + header_length > len(data):
         raise ValueError(f"{where}: the header length {header_length:,} does not fit the file of {len(data):,} bytes; the file is damaged.")
     if zlib.crc32(memoryview(data)[PREAMBLE.size :]) != crc:
-        raise ValueError(f"{where}: the checksum does not match, so the file is damaged or truncated; write it again or remove it.")
+        raise ValueError(
+            f"{where}: the checksum does not match, so the file is damaged or truncated; delete it (it only speeds up predicting a few "
+            "statements) or write the model folder again with `stance export`."
+        )
     try:
         header = json.loads(data[PREAMBLE.size : PREAMBLE.size + header_length].decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:

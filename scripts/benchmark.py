@@ -43,22 +43,48 @@ def extraction_speed(paths: list[Path], target_bytes: int) -> tuple[float, int, 
     return size / 1e6 / seconds, count, seconds
 
 
-def cold_start(args: list[str], runs: int = 7, command: list[str] | None = None) -> float:
-    """Median wall time of ``python -m stance ARGS`` (or of ``command``) in a new process.
+def cold_starts(commands: dict[str, list[str]], runs: int = 7) -> dict[str, tuple[float, float]]:
+    """Median wall time and median CPU time (user + system) of each command in a new process,
+    the commands taking turns in every round so that a busy machine slows them alike.
 
     The package's bytecode is compiled first, as Python does on a first run: without
     it (PYTHONDONTWRITEBYTECODE set, as on some machines) every start compiles stance's
     sources again, about 0.04 s here.
     """
     import compileall
+    import resource
 
     compileall.compile_dir(ROOT / "stance", quiet=1)
-    times = []
+    walls: dict[str, list[float]] = {name: [] for name in commands}
+    cpus: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(command or [sys.executable, "-m", "stance", *args], check=True, capture_output=True, cwd=ROOT)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for name, command in commands.items():
+            before, start = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
+            subprocess.run(command, check=True, capture_output=True, cwd=ROOT)
+            wall, after = time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN)
+            walls[name].append(wall)
+            cpus[name].append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return {name: (statistics.median(walls[name]), statistics.median(cpus[name])) for name in commands}
+
+
+def print_cold_starts(runs: int) -> None:
+    """Start-up of `stance --help` and `stance predict "one sentence"` (the shipped model) by its three
+    paths, beside the interpreter alone and the NumPy and click imports, measured in the same run."""
+    python, stance, sentence = sys.executable, [sys.executable, "-m", "stance"], "We condemn the launch."
+    commands = {
+        "python -c pass (the interpreter alone)": [python, "-c", "pass"],
+        'python -c "import numpy"': [python, "-c", "import numpy"],
+        'python -c "import click"': [python, "-c", "import click"],
+        "stance --help": [*stance, "--help"],
+        'stance predict "..." (lookup file, no click)': [*stance, "predict", sentence],
+        'stance predict "..." -m models/default (click, lookup file)': [*stance, "predict", sentence, "-m", "models/default"],
+        'stance predict "..." --format json (click, arrays, NumPy)': [*stance, "predict", sentence, "--format", "json"],
+    }
+    figures = cold_starts(commands, runs)
+    bare = figures["python -c pass (the interpreter alone)"][1]
+    print(f"cold start, median of {runs} interleaved runs: wall s, CPU s, CPU s more than `python -c pass`")
+    for name, (wall, cpu) in figures.items():
+        print(f"  {name:60s} {wall:5.3f}  {cpu:5.3f}  {cpu - bare:+.3f}")
 
 
 def bulk_texts(n: int) -> list[str]:
@@ -159,9 +185,7 @@ def main() -> None:
     print(f"extract, articles:    {mb_s:6.2f} MB/s on one core ({count:,} statements in {seconds:.2f} s)")
     mb_s, count, seconds = extraction_speed(transcripts, 500_000 if quick else 2_000_000)
     print(f"extract, transcripts: {mb_s:6.2f} MB/s on one core ({count:,} statements in {seconds:.2f} s)")
-    print(f"`python -c pass` (the interpreter alone): {cold_start([], 3 if quick else 7, [sys.executable, '-c', 'pass']):.2f} s median")
-    print(f"`stance --help` cold start:          {cold_start(['--help'], 3 if quick else 7):.2f} s median")
-    print(f'`stance predict "..."` cold start:   {cold_start(["predict", "We condemn the launch."], 3 if quick else 7):.2f} s median')
+    print_cold_starts(3 if quick else 7)
     texts = bulk_texts(5_000 if quick else 30_000)
     baseline, arrays_rate = prediction_throughput(texts)
     print(f"predict stance + tone, {len(texts):,} statements, one core:")

@@ -16,6 +16,8 @@ import click
 
 from stance import __version__
 from stance.escaping import printable
+from stance.table import format_cell as _cell
+from stance.table import format_table as _table
 
 DEFAULT_LABEL_DIR = Path(__file__).resolve().parent.parent / "labels"
 FORMATS = ("table", "json", "jsonl", "csv", "tsv")
@@ -101,10 +103,10 @@ def _wide() -> bool:
 
 def emit(rows: list[dict], columns: list[str], fmt: str, out: str | None, force: bool) -> None:
     """Write rows as a table, JSON, JSON lines or CSV to stdout or (atomically) to a file."""
-    from stance.files import write_text
-
     text = render(rows, columns, fmt, wide=_wide(), keep_formulas=_keep_formulas())
     if out:
+        from stance.files import write_text
+
         write_text(out, text, force=force)
         click.echo(f"Wrote {len(rows)} rows to {out}", err=True)
     else:
@@ -133,28 +135,6 @@ def render(rows: list[dict], columns: list[str], fmt: str, wide: bool = False, k
     if fmt == "json":
         return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
     return _table(records, columns, width=None if wide else 60)
-
-
-def _table(records: list[dict], columns: list[str], width: int | None = 60) -> str:
-    if not records:
-        return "(no rows)\n"
-    cells = [[_cell(r[c], width) for c in columns] for r in records]
-    widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(columns)]
-    numeric = [all(isinstance(r[c], (int, float)) or r[c] is None for r in records) for c in columns]
-
-    def line(values: list[str]) -> str:
-        return "  ".join(v.rjust(w) if num else v.ljust(w) for v, w, num in zip(values, widths, numeric, strict=True)).rstrip()
-
-    return "\n".join([line([_cell(c, None) for c in columns])] + [line(row) for row in cells]) + "\n"
-
-
-def _cell(value, width: int | None) -> str:
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    if isinstance(value, float):
-        return f"{value:.2f}"
-    text = printable(" ".join(str(value).split()), line_breaks=False)  # no ESC sequence or bare CR reaches the terminal
-    return text if width is None or len(text) <= width else text[: width - 1] + "…"
 
 
 def _known_encoding(_ctx, _param, value: str) -> str:
@@ -998,8 +978,8 @@ def predict(
         )
     if out and Path(out).is_dir():
         raise click.BadParameter(f"{out} is a folder; give a file name.", param_hint="--out")
-    from stance.model import DEFAULT_MODEL_DIR, load_predictor
-    from stance.predict import predict_rows, prediction_names
+    from stance.predict import prediction_names
+    from stance.quick import DEFAULT_MODEL_DIR, QUICK_MAX_TEXTS
 
     if out:
         check_output(out, force, [input_path, model_dir or DEFAULT_MODEL_DIR])
@@ -1020,8 +1000,11 @@ def predict(
         )
         return
     rows, columns = _prediction_input(texts, input_path, text_column, encoding)
-    model = load_predictor(model_dir or DEFAULT_MODEL_DIR, trust=trust, allow_pickle=allow_pickle)
-    predictions = predict_rows(model, [str(row.get(text_column) or "") for row in rows], min_confidence, top if explain else 0)
+    statements = [str(row.get(text_column) or "") for row in rows]
+    quick = bool(texts) and len(texts) <= QUICK_MAX_TEXTS and fmt == "table" and not explain and not trust
+    model, predictions = _predictions(
+        statements, model_dir or DEFAULT_MODEL_DIR, quick, trust, allow_pickle, min_confidence, top if explain else 0
+    )
     names = prediction_names(list(predictions[0]), columns)  # never over an input column (a gold label)
 
     def name(column: str) -> str:
@@ -1047,6 +1030,27 @@ def predict(
                     click.echo(f"\n{target} = {row[name(target)]} (not {pushes[0]['away_from']}) for: {_cell(row[text_column], 70)}")
                     for push in pushes:
                         click.echo(f"  {push['weight']:+.3f}  {push['ngram']}")
+
+
+def _predictions(texts: list[str], model_dir, quick: bool, trust: bool, allow_pickle: bool, min_confidence: float, explain: int):
+    """The model and one prediction per text. With ``quick`` (a few statements shown as a table),
+    from the folder's lookup file when it has one that matches its card: no NumPy, a fraction
+    of the start-up time (stance.quick); otherwise, or if that file is damaged, from the arrays."""
+    if quick:
+        from stance.quick import load_quick_model, quick_rows
+
+        try:
+            model = load_quick_model(model_dir)
+        except ValueError as exc:
+            warnings.warn(f"{exc} Predicting without it.", stacklevel=2)
+            model = None
+        if model is not None:
+            return model, quick_rows(model, texts, min_confidence)
+    from stance.model import load_predictor
+    from stance.predict import predict_rows
+
+    model = load_predictor(model_dir, trust=trust, allow_pickle=allow_pickle)
+    return model, predict_rows(model, texts, min_confidence, explain)
 
 
 @cli.command()
@@ -1247,7 +1251,7 @@ def export(model_dir, out, force):
     from stance.model import export_model
 
     export_model(model_dir, out, force=force)
-    click.echo(f"Exported {model_dir} to {out} (model_arrays.json, model_arrays.npz, model_card.json)")
+    click.echo(f"Exported {model_dir} to {out} (model_arrays.json, model_arrays.npz, model_lookup.bin, model_card.json)")
 
 
 def _predict_streaming(
@@ -1356,14 +1360,14 @@ def _prediction_input(texts, input_path, text_column, encoding: str = "utf-8") -
     --input is a CSV, TSV or JSON-lines file (by its extension; standard input by its
     first line), read like the streaming path reads it, or plain text with one
     statement per line. The input is read with a cap (stance.sources.read_input_bytes)."""
-    from stance.bulk import rows_from_stream
-    from stance.sources import decode_bytes, read_input_bytes
-
     if texts and input_path:
         raise click.UsageError("give statements as arguments or with --input, not both")
     if texts:
         lines = list(texts)
     else:
+        from stance.bulk import rows_from_stream
+        from stance.sources import decode_bytes, read_input_bytes
+
         source = input_path or "-"
         if source == "-" and sys.stdin.isatty():
             raise click.UsageError("no statements: give them as arguments, with --input FILE, or on standard input")

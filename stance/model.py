@@ -27,6 +27,7 @@ from stance.card import INTENDED_USE, LIMITATIONS, card_sections, training_summa
 from stance.errors import ModelError
 from stance.features import build_pipeline, one_thread
 from stance.files import atomic_folder, check_output, recover_leftovers
+from stance.quick import write_lookup
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -204,6 +205,7 @@ def save_model(folder: str | Path, model: Model, force: bool = True) -> Path:
     with atomic_folder(folder, force=force, marker=CARD_FILE) as tmp:
         joblib.dump(model.pipelines, tmp / MODEL_FILE, compress=3)
         export_arrays(model.pipelines, tmp)
+        write_lookup(tmp)  # the same model for a quick start (stance.quick); not recorded in the card, it records the arrays
         card = {
             **model.card,
             "model_file": MODEL_FILE,
@@ -359,6 +361,7 @@ def export_model(source: str | Path, destination: str | Path, force: bool = Fals
     with atomic_folder(destination, force=force, marker=CARD_FILE) as tmp:
         for name in (ARRAYS_JSON, ARRAYS_NPZ):
             shutil.copyfile(source / name, tmp / name)
+        write_lookup(tmp)
         (tmp / CARD_FILE).write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
         (tmp / CARD_MARKDOWN).write_text(card_markdown(card), encoding="utf-8")
     return Path(destination)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
-
 UNCERTAIN = "uncertain"
 # Below this share of words the model knows, a text is out of its scope (another language,
 # no language) and gets ``uncertain`` rather than a confident guess.
@@ -24,6 +22,8 @@ def predict_rows(
     text's words are in the model's vocabulary (text in another language, or none). With ``explain`` > 0, ``<target>_explain`` lists that many
     n-grams that pushed the text toward its label and away from the runner-up.
     """
+    import numpy as np  # here, not at the top: stance.quick imports this module without NumPy
+
     texts = [str(t) for t in texts]
     usable = [i for i, t in enumerate(texts) if t.strip()]
     rows: list[dict] = [{} for _ in texts]

@@ -77,6 +77,7 @@ _STAGE_DIRECTION_LINES = re.compile(
     re.S,
 )
 # "MINISTRY OF FOREIGN AFFAIRS\nSINGAPORE\n3 OCTOBER 2022": the signature and date under a release.
+_SIGNATURE_WORDS = ("MINISTRY", "OFFICE", "DEPARTMENT", "EMBASSY", "PERMANENT MISSION")
 _SIGNATURE_BLOCK = re.compile(r"(?:MINISTRY|OFFICE|DEPARTMENT|EMBASSY|PERMANENT MISSION)\b[A-Z ,&'’-]*(?:\n[A-Z0-9][A-Z0-9 ,&'’-]*){1,3}$")
 _DATELINE_AGENCY = re.compile(r"^[^\n]{0,80}?\((?P<agency>KCNA|Xinhua|Yonhap|KCNA Watch|Rodong Sinmun)\)")
 _AUTHOR_LINE = re.compile(r"^\s*(?P<author>Office of the Spokesperson|Office of the Press Secretary)\s*$", re.MULTILINE)
@@ -518,11 +519,11 @@ def _is_question_label(who: str, document: Document, start: int, end: int) -> bo
     name, _, affiliation = who.partition(",")
     if is_press(name) or (affiliation and is_press(affiliation)):
         return True
-    bracketed = _BRACKETED.search(who)
+    bracketed = _BRACKETED.search(who) if who.endswith(")") else None
     if bracketed and _is_outlet(bracketed.group(1)):
         return True  # "Dawn Tan (CNA):", "Daniel Hurst (Guardian Australia):"
     own = _label_name(document.speaker or "")
-    if name.split() and name.split()[-1] in _press_surnames(document) and not (own and _same_person(own, name)):
+    if " " not in name and name and name in _press_surnames(document) and not (own and _same_person(own, name)):
         return True  # "Amanpour:" after "Christiane Amanpour (CNN):"
     if own and name != own and not own.endswith(" " + name):
         if _is_acronym(name):
@@ -621,7 +622,8 @@ def _sentence_statements(
                 e == s
                 or _STAGE_DIRECTION.match(text[s:e])
                 or _STAGE_DIRECTION_LINES.match(text[s:e])
-                or _SIGNATURE_BLOCK.match(text[s:e])
+                or text.startswith(_SIGNATURE_WORDS, s)
+                and _SIGNATURE_BLOCK.match(text, s, e)
                 or text[s:e] == speaker
                 or (s, e) == (para_start, para_end)
                 and _HEADING.match(text[s:e])
@@ -701,14 +703,21 @@ def _guest_or_publisher_side(speaker: str | None, resolved: str | None, document
     own people take its side; at a joint press conference, everyone else on the stage speaks
     for the other state the title names ('Singapore-Australia Joint Ministerial Committee in
     Canberra, Australia'). None where this does not decide."""
-    publisher = document.side or infer_side(document.url)
-    if not has_office_holders(publisher):
+    publisher = _listed_publisher(document.side, document.url)
+    if publisher is None:
         return None
     if office_holder_side(resolved or speaker, publisher):
         return publisher
     if document.title and _JOINT_EVENT.search(document.title):
         return side_besides(document.title, publisher)
     return None
+
+
+@lru_cache(maxsize=256)
+def _listed_publisher(side: str | None, url: str | None) -> str | None:
+    """The publisher's side when :data:`sides.OFFICE_HOLDERS` lists its office holders, else None."""
+    publisher = side or infer_side(url)
+    return publisher if has_office_holders(publisher) else None
 
 
 _STAFF_TITLE = re.compile(

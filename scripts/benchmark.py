@@ -175,6 +175,18 @@ def bulk_prediction(n: int, jobs: int) -> tuple[float, float]:
     return n / seconds, peak
 
 
+def extraction_cpu_seconds(paths: list[Path], target_bytes: int) -> tuple[float, int]:
+    """CPU seconds (this process, so other load on the machine counts less) to extract the
+    gold documents repeated to about ``target_bytes``, and the statements found."""
+    texts = [p.read_text(encoding="utf-8") for p in paths]
+    repeats = max(1, target_bytes // sum(len(t.encode("utf-8")) for t in texts))
+    documents = [Document(text=f"{t}\n\n[{r}]\n", source=f"{r}.{i}") for r in range(repeats) for i, t in enumerate(texts)]
+    list(statements_of(Document(text=texts[0], source="warm-up")))
+    start = time.process_time()
+    count = sum(1 for d in documents for _ in statements_of(d))
+    return time.process_time() - start, count
+
+
 def main() -> None:
     quick = "--quick" in sys.argv
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
@@ -199,6 +211,9 @@ def main() -> None:
                 f"`stance predict --input` {n:,}-row CSV, --jobs {jobs}: {rate:8,.0f} statements/s "
                 f"({rate / baseline:.1f}x the baseline), peak memory {peak:,.0f} MB (all processes)"
             )
+    for name, paths, size in (("articles", articles, 2_000_000), ("transcripts", transcripts, 1_000_000)):
+        cpu, count = extraction_cpu_seconds(paths, size // (5 if quick else 1))
+        print(f"extract, {name}, CPU: {cpu:.2f} CPU-s for {size // (5 if quick else 1) / 1e6:.1f} MB ({count:,} statements)")
     if "--training" in sys.argv:
         subprocess.run([sys.executable, str(ROOT / "scripts" / "benchmark_training.py")], check=True, cwd=ROOT)
 

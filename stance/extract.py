@@ -31,26 +31,26 @@ from functools import lru_cache
 from stance import quotes
 from stance.boilerplate import trim_span
 from stance.sentences import is_hard_wrapped, line_start_matches, paragraph_spans, sentence_spans
-from stance.sides import infer_side, is_press, side_named_with
+from stance.sides import has_office_holders, infer_side, is_press, names_a_state, office_holder_side, side_besides, side_named_with
 from stance.sources import Document, names_one_person, speaks_in_first_person
 from stance.statement import Statement
 
 # A transcript turn opens a line with a speaker label: "MR. KIRBY:", "THE PRESIDENT:",
 # "SENIOR ADMINISTRATION OFFICIAL:", "Mr Desmond Choo:", or a reporter's "Q" / "Q:".
 _TURN = re.compile(
-    r"^(?P<who>Q|QUESTION"
+    r"^(?P<who>Q|QUESTIONS|QUESTION|REPLY|WRITTEN REPLY"
     r"|[A-Z][A-Z.'’\- ]{0,60}[A-Z.]"
     r"|(?:Mr|Ms|Mrs|Dr|Minister|Secretary|Ambassador|President|Spokesperson|Senator)\.?[ \t]+[A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,3}"
-    r")(?::\s+|(?<=^Q)\s+(?=\S)|(?<=^QUESTION)\s+(?=\S))",
+    r")(?::\s+|(?<=^Q)\s+(?=\S)|(?<=^QUESTIONS)\s+(?=\S)|(?<=^QUESTION)\s+(?=\S)|(?<=REPLY)\n+(?=\S))",
     re.MULTILINE,
 )
 # Mixed-case labels ("Zhao Lijian:", "President of Russia Vladimir Putin:", "Pavel Zarubin, Rossiya TV:"):
 # read as turns only where the document's own speaker is one of them, or names repeat (a transcript).
 _NAMED_TURN = re.compile(
-    r"^(?P<who>[A-Z][\w.'’-]*(?:[ \t]+(?:[A-Z][\w.'’-]*|of|the|for|and|de|van|von|al|bin|da)){0,6}(?:[ \t]+\d{1,2})?"
+    r"^(?P<who>[A-Z][\w.'’-]*(?:[ \t]+(?:[A-Z][\w.'’-]*|of|the|for|and|de|van|von|al|bin|da)){0,14}(?:[ \t]+\d{1,2})?"
     r"(?:,[ \t]*[A-Z][\w.&'’-]*(?:[ \t]+(?:[A-Z][\w.&'’-]*|of|the|and|channel|television|radio|news|agency|newspaper|daily)){0,4})?"
-    r"(?:[ \t]*\((?:retranslated|via interpreter|as translated|interpreted|in English|through an interpreter)\))?)"
-    r":[ \t]+(?=\S)",
+    r"(?:[ \t]*\((?:retranslated|via interpreter|as translated|interpreted|in English|through an interpreter|[A-Z][\w&.'’-]*(?:[ \t]+[A-Z][\w&.'’-]*){0,3})\))?)"
+    r":(?:[ \t]+(?=\S)|(?=To ask\b))",  # "Mr Vikram Nair:To ask the Minister ...": a written question's space lost
     re.MULTILINE,
 )
 _NOT_LABELS = frozenset(
@@ -60,8 +60,10 @@ _NOT_LABELS = frozenset(
 )
 _QUESTION_SPEAKERS = {
     "Q", "QUESTION", "REPORTER", "AUDIENCE MEMBER", "JOURNALIST", "FOLLOW-UP", "Question", "Remark", "Reporter", "Journalist",
-    "Follow-up", "Follow-up question", "Follow up",
+    "Follow-up", "Follow-up question", "Follow up", "QUESTIONS",
 }  # fmt: skip
+# The answer to a written parliamentary question: the words of the minister the title names.
+_REPLY_LABELS = frozenset({"REPLY", "WRITTEN REPLY"})
 _NOT_SPEAKERS = {"END", "PRESS BRIEFING", "AS PREPARED FOR DELIVERY", "FOR IMMEDIATE RELEASE", "NOTE"}
 # Transcript lines that are not anyone's words: "END", "3:03 P.M. EDT", "###".
 _STAGE_DIRECTION = re.compile(r"^(?:END|#+|\\?#+|\d{1,2}:\d{2}\s*[AP]\.?M\.?(?:\s+[A-Z]{2,4})?|\(.*\)|[-–—*]+)$", re.I)
@@ -74,6 +76,9 @@ _STAGE_DIRECTION_LINES = re.compile(
     r"|^[A-Z][A-Z,'’&-]*(?:[ \t]+[A-Z][A-Z,'’&-]*){0,3}$",  # "SINGAPORE", "MINISTRY OF FOREIGN AFFAIRS": a signature line
     re.S,
 )
+# "MINISTRY OF FOREIGN AFFAIRS\nSINGAPORE\n3 OCTOBER 2022": the signature and date under a release.
+_SIGNATURE_WORDS = ("MINISTRY", "OFFICE", "DEPARTMENT", "EMBASSY", "PERMANENT MISSION")
+_SIGNATURE_BLOCK = re.compile(r"(?:MINISTRY|OFFICE|DEPARTMENT|EMBASSY|PERMANENT MISSION)\b[A-Z ,&'’-]*(?:\n[A-Z0-9][A-Z0-9 ,&'’-]*){1,3}$")
 _DATELINE_AGENCY = re.compile(r"^[^\n]{0,80}?\((?P<agency>KCNA|Xinhua|Yonhap|KCNA Watch|Rodong Sinmun)\)")
 _AUTHOR_LINE = re.compile(r"^\s*(?P<author>Office of the Spokesperson|Office of the Press Secretary)\s*$", re.MULTILINE)
 
@@ -366,8 +371,8 @@ def _named_turn_labels(document: Document) -> list[re.Match[str]]:
 _TITLE_LABELS = frozenset("minister president chairman chairwoman chair moderator host interviewer question answer remark speaker".split())
 
 
-_LABEL_HINT = re.compile(r"\n[A-Z][^\n:]{1,80}:[ \t]")
-_LABEL_HINT_START = re.compile(r"[A-Z][^\n:]{1,80}:[ \t]")
+_LABEL_HINT = re.compile(r"\n[A-Z][^\n:]{1,80}:(?:[ \t]|To ask\b)")
+_LABEL_HINT_START = re.compile(r"[A-Z][^\n:]{1,80}:(?:[ \t]|To ask\b)")
 _TRANSCRIPT_TITLE = re.compile(r"\b(?:transcript|interview|press conference|doorstop|Q&A|remarks and q)", re.I)
 
 
@@ -376,16 +381,22 @@ def _is_named_label(who: str, document: Document) -> bool:
     name the document's title gives too ('Amanpour:'), never a heading ('Lifelines:')."""
     words = who.split()
     first = words[0].lower().rstrip(",")
-    if first in _NOT_LABELS or len(who) > 80 or first.endswith("ly"):
+    if first in _NOT_LABELS or len(who) > 120 or first.endswith("ly"):
         return False
     if len(words) == 1 or (len(words) == 2 and words[1].isdigit()):
         return (
             first in _TITLE_LABELS
             or words[0] in _QUESTION_SPEAKERS
             or is_press(who)  # "Reuters:", "Bloomberg:"
-            or (bool(document.title) and who in document.title.split())
+            or (bool(document.title) and who in _title_words(document.title))
         )
     return quotes.is_speaker_phrase(_label_name(who))
+
+
+@lru_cache(maxsize=64)
+def _title_words(title: str) -> frozenset[str]:
+    """The title's words without punctuation or a possessive ("CNN's Christiane Amanpour, 20 ...")."""
+    return frozenset(re.sub(r"[’']s$", "", word.strip(',.;:()"“”')) for word in title.split())
 
 
 def _label_name(label: str) -> str:
@@ -396,10 +407,50 @@ def _label_name(label: str) -> str:
 def _transcript_turns(document: Document) -> Iterator[tuple[str, int, int]]:
     """Yield ``(speaker, start, end)`` of each turn's words."""
     text = document.text
-    matches = sorted(list(_turn_labels(text)) + _named_turn_labels(document), key=lambda m: m.start())
+    named = _named_turn_labels(document)
+    matches = sorted(list(_turn_labels(text)) + named + _glued_labels(text, named), key=lambda m: m.start())
     for match, following in zip(matches, matches[1:] + [None], strict=False):
         end = following.start() if following else len(text)
         yield match.group("who").strip(), match.end(), _before_trailing_directions(text, match.end(), end)
+
+
+def _glued_labels(text: str, named: list[re.Match[str]]) -> list[re.Match[str]]:
+    """Labels of a transcript pasted without its line breaks: a label the document writes at a
+    line start ('Minister Vivian Balakrishnan:'), or the title word of one ('President', 'Minister'),
+    glued to the end of the previous sentence ('…20 times.President: And…', '(larger).PresidentFour
+    times…'). Only looked for in a transcript with mixed-case labels whose sentences run together."""
+    if not named:
+        return []
+    labels = {m.group("who").strip() for m in named}
+    titles = {label.split()[0] for label in labels if label.split()[0].lower() in _TITLE_LABELS}
+    with_colon = "|".join(re.escape(label) for label in sorted(labels | titles, key=len, reverse=True))
+    # Without its colon only a one-word label or title ('MinisterOur population?', 'AmanpourAnd yet, ...').
+    single = titles | {label for label in labels if " " not in label}
+    bare = "|".join(re.escape(word) for word in sorted(single, key=len, reverse=True))
+    pattern = rf"(?<=[.?!)\]”’])(?:(?P<who>{with_colon}):[ \t]*" + (rf"|(?P<bare>{bare})(?=[A-Z][a-z]))" if bare else ")")
+    glued = [_GluedLabel(m) for m in re.finditer(pattern, text)]
+    if bare:
+        glued += [_GluedLabel(m) for m in re.finditer(rf"^(?P<bare>{bare})(?=[A-Z][a-z])(?P<who>)", text, re.M)]
+    return glued
+
+
+class _GluedLabel:
+    """A glued label read like a line-start label match (its ``who``, ``start`` and ``end``)."""
+
+    __slots__ = ("_who", "_start", "_end")
+
+    def __init__(self, match: re.Match[str]) -> None:
+        self._who = match.group("who") or match.group("bare")
+        self._start, self._end = match.start(), match.end()
+
+    def group(self, name: str) -> str:
+        return self._who
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._end
 
 
 def _before_trailing_directions(text: str, start: int, end: int) -> int:
@@ -468,17 +519,51 @@ def _is_question_label(who: str, document: Document, start: int, end: int) -> bo
     name, _, affiliation = who.partition(",")
     if is_press(name) or (affiliation and is_press(affiliation)):
         return True
+    bracketed = _BRACKETED.search(who) if who.endswith(")") else None
+    if bracketed and _is_outlet(bracketed.group(1)):
+        return True  # "Dawn Tan (CNA):", "Daniel Hurst (Guardian Australia):"
     own = _label_name(document.speaker or "")
+    if " " not in name and name and name in _press_surnames(document) and not (own and _same_person(own, name)):
+        return True  # "Amanpour:" after "Christiane Amanpour (CNN):"
     if own and name != own and not own.endswith(" " + name):
         if _is_acronym(name):
             return True  # "CNN:", "AFP:" at a spokesperson's press conference
         if document.meta.get("speaker_field") == "spokesperson" and quotes.person_name(name) != name:
             return True  # at a spokesperson's press conference, a label that names no person is an outlet
+    if document.text.startswith("To ask ", start):
+        return True  # a member of parliament's written question ("Ms Sylvia Lim: To ask the Minister for ...")
     opening = document.text[start : min(end, start + 250)]
     at = opening.find(name + ",")
     if at >= 0 and _SELF_INTRODUCTION.search(opening, at, at + len(name) + 60):
         return True
     return _named_as_journalist(name, document) or (bool(own) and _is_interviewer(name, own, document))
+
+
+_BRACKETED = re.compile(r"\(([A-Z][^()]*)\)$")
+_NOT_OUTLET = re.compile(r"\b(?:Secretary|Minist\w+|President|Spokes\w+|Office|Department|Council|Chair\w*|Governor|Ambassador|Prime)\b")
+
+
+@lru_cache(maxsize=8)
+def _press_surnames(document: Document) -> frozenset[str]:
+    """Surnames of the journalists a transcript labels with their outlet ('Christiane Amanpour (CNN)')."""
+    found = set()
+    for match in _named_turn_labels(document):
+        who = match.group("who")
+        bracketed = _BRACKETED.search(who)
+        if bracketed and _is_outlet(bracketed.group(1)):
+            found.add(_label_name(who).split()[-1])
+    return frozenset(found)
+
+
+def _is_outlet(bracketed: str) -> bool:
+    """What a label names in brackets after a person is a news outlet ('CNA', 'ST', 'AAP',
+    'InnovationAus'), unless it is a title or a state ('President of Russia', 'Australia')."""
+    if _STAGE_NOTE.match(bracketed):
+        return False  # "Vladimir Putin (Addressing Dmitry Vshivkov):", "(Via interpreter)"
+    return is_press(bracketed) or not (_NOT_OUTLET.search(bracketed) or names_a_state(bracketed))
+
+
+_STAGE_NOTE = re.compile(r"^(?:[A-Z][a-z]+ing|Via|In|Through|As|To|Retranslated|Interpreted|Translated|Continued|Cont|Off|On)\b")
 
 
 _JOURNALIST_BEFORE = re.compile(
@@ -488,10 +573,22 @@ _INTERVIEW_TITLE = re.compile(r"\binterview(?:ed)?\s+(?:to|with|by)\b|\banswers?
 
 
 def _named_as_journalist(name: str, document: Document) -> bool:
-    """'Answers to questions from journalist Pavel Zarubin': the title calls the speaker a journalist."""
+    """'Answers to questions from journalist Pavel Zarubin': the title calls the speaker a journalist;
+    so may the heading line that opens the text ('... FIRESIDE CHAT WITH HOST OF THE NATSECTECH
+    PODCAST JEANNE MESERVE ...')."""
     title = document.title or ""
     at = title.find(name)
-    return at >= 0 and bool(_JOURNALIST_BEFORE.search(title, 0, at))
+    if at >= 0 and _JOURNALIST_BEFORE.search(title, 0, at):
+        return True
+    heading = document.text[: document.text.find("\n", 0, 400) + 1].upper()
+    at = heading.find(name.upper()) if heading and len(name) > 3 else -1
+    return at >= 0 and bool(_HOST_OF_BEFORE.search(heading, max(0, at - 80), at))
+
+
+# "with host of the NatSecTech podcast Jeanne Meserve", "moderated by journalist ...": written in capitals in a heading.
+_HOST_OF_BEFORE = re.compile(
+    r"\b(?:JOURNALIST|REPORTER|CORRESPONDENT|ANCHOR|PRESENTER|INTERVIEWER|HOST|EDITOR)S?\s+(?:OF\s+(?:THE\s+)?[\w'’-]+(?:\s+[\w'’-]+){0,3}\s+)?(?:[A-Z][\w'’-]+\s+){0,2}$"
+)
 
 
 def _is_interviewer(name: str, own: str, document: Document) -> bool:
@@ -507,12 +604,17 @@ def _sentence_statements(
     document: Document, start: int, end: int, speaker: str | None, kind: str, cue: str | None, wrapped: bool | None = None
 ) -> Iterator[Statement]:
     text = document.text
-    if kind == "question":
+    if kind == "question" and speaker and document.text.startswith("To ask ", start):
+        resolved = resolve_turn_speaker(speaker, document)  # a member of parliament's question
+        side = turn_side(speaker, resolved, document) or quotes.publisher_side(document)
+    elif kind == "question":
         resolved = _label_name(speaker) if speaker and speaker not in _QUESTION_SPEAKERS else None
-        side = "press"
+        side = None if _is_audience_question(speaker, document) else "press"
     else:
         resolved = resolve_turn_speaker(speaker, document) if speaker else None
         side = turn_side(speaker, resolved, document)
+        if speaker in _REPLY_LABELS:
+            side = quotes.publisher_side(document) or side  # the government's answer, wherever it is published
     for para_start, para_end in paragraph_spans(text, start, end, wrapped):
         for s, e in sentence_spans(text, para_start, para_end):
             s, e = trim_span(text, s, e)
@@ -520,12 +622,24 @@ def _sentence_statements(
                 e == s
                 or _STAGE_DIRECTION.match(text[s:e])
                 or _STAGE_DIRECTION_LINES.match(text[s:e])
+                or text.startswith(_SIGNATURE_WORDS, s)
+                and _SIGNATURE_BLOCK.match(text, s, e)
                 or text[s:e] == speaker
                 or (s, e) == (para_start, para_end)
                 and _HEADING.match(text[s:e])
             ):
                 continue
             yield Statement.from_fragments(document, ((s, e),), speaker=speaker, resolved=resolved, side=side, cue=cue, kind=kind)
+
+
+_NUMBERED_QUESTION = re.compile(r"^(?:Question\s+\d{1,2}|(?:Participant|Audience [Mm]ember)(?:\s+\d{1,2})?)$")
+_PRESS_EVENT = re.compile(r"\b(?:press|media|doorstop|interview|briefing|journalists?|reporters?|news conference)\b", re.I)
+
+
+def _is_audience_question(speaker: str | None, document: Document) -> bool:
+    """'Question 3:' or 'Participant:' after a lecture or a dialogue (a title that names no press
+    event): someone in the audience, whom the document does not place, not the press."""
+    return bool(speaker and _NUMBERED_QUESTION.match(speaker) and document.title and not _PRESS_EVENT.search(document.title))
 
 
 # --- sides of transcript speakers -------------------------------------------
@@ -543,6 +657,8 @@ def turn_side(speaker: str | None, resolved: str | None, document: Document) -> 
     document does not place gets no side rather than the host's.
     """
     own = infer_side(speaker, resolved)
+    if own == "UN" and "Security Council" in (speaker or "") and not _NAMES_THE_UN.search(speaker or ""):
+        own = None  # "Secretary of the Security Council Nikolai Patrushev": a state's council, not the UN's
     if own and own != "other_state":
         return own
     named = _side_named_with(resolved or speaker or "", document) if (resolved or speaker) else None
@@ -550,8 +666,17 @@ def turn_side(speaker: str | None, resolved: str | None, document: Document) -> 
         return named
     if own == "other_state" and _FOREIGN_TITLE.search(speaker or "") and infer_side(document.url, document.source) == "US":
         return "other_state"  # a prime minister, chancellor or foreign minister at the White House is a guest
+    guest = _guest_or_publisher_side(speaker, resolved, document)
+    if guest:
+        return guest
     principal = _label_name(document.speaker or "") if document.speaker and names_one_person(document.speaker) else ""
     is_principal = not principal or speaker == document.speaker or _same_person(principal, resolved or speaker or "")
+    if not is_principal:
+        labelled = _labelled_side(resolved or speaker or "", document)
+        if labelled:
+            return labelled
+        if own == "other_state" and (names_a_state(speaker or "") or _OF_A_STATE.search(speaker or "")):
+            return own  # "Deputy President of the Republic of South Africa Paul Mashatile", "... of the Republic of Turkiye ..."
     if not is_principal and own != "other_state":
         return own  # someone the document does not place: no side rather than the host's
     if document.side:
@@ -565,6 +690,72 @@ def turn_side(speaker: str | None, resolved: str | None, document: Document) -> 
 _FOREIGN_TITLE = re.compile(
     r"\b(?:PRIME MINISTER|CHANCELLOR|MINISTER|KING|QUEEN|EMIR|PREMIER|TAOISEACH|SHEIKH|SULTAN|CROWN PRINCE)\b", re.I
 )
+
+
+_OF_A_STATE = re.compile(
+    r"\bof the (?:Republic|Kingdom|Federation|State|Sultanate|Principality|United Arab Emirates)\b|\bRepublic of [A-Z]"
+)
+_JOINT_EVENT = re.compile(r"\bjoint\s+(?:press|media|news)\s+(?:conference|availability|briefing|remarks)|\bjoint\s+doorstop", re.I)
+
+
+def _guest_or_publisher_side(speaker: str | None, resolved: str | None, document: Document) -> str | None:
+    """For a publisher whose own office holders are listed (:data:`sides.OFFICE_HOLDERS`): its
+    own people take its side; at a joint press conference, everyone else on the stage speaks
+    for the other state the title names ('Singapore-Australia Joint Ministerial Committee in
+    Canberra, Australia'). None where this does not decide."""
+    publisher = _listed_publisher(document.side, document.url)
+    if publisher is None:
+        return None
+    if office_holder_side(resolved or speaker, publisher):
+        return publisher
+    if document.title and _JOINT_EVENT.search(document.title):
+        return side_besides(document.title, publisher)
+    return None
+
+
+@lru_cache(maxsize=256)
+def _listed_publisher(side: str | None, url: str | None) -> str | None:
+    """The publisher's side when :data:`sides.OFFICE_HOLDERS` lists its office holders, else None."""
+    publisher = side or infer_side(url)
+    return publisher if has_office_holders(publisher) else None
+
+
+_STAFF_TITLE = re.compile(
+    r"\b(?:Minist\w+|Governor|Secretary|Chair\w*|Head|Director|Chief|Aide|Advis[eo]r|Prosecutor|Spokes\w+|Commander|Deputy|"
+    r"Mayor|Speaker|Premier|Commissioner|Ombudsman|Plenipotentiary|Envoy)\b"
+)
+_NAMES_THE_UN = re.compile(r"United Nations|\bU\.?N\.?\b|Secretary[- ]General")
+
+
+def _labelled_side(name: str, document: Document) -> str | None:
+    """The side a transcript's own labels give the person named ``name`` (by surname), also
+    where a later label gives the name alone: a label with an office and no state ('Minister
+    of Defence Sergei Shoigu', 'Central Bank Governor Elvira Nabiullina', 'Secretary of the
+    Security Council Nikolai Patrushev') is the host government's official; a label that names
+    a state ('Vice Premier of the State Council of the People's Republic of China Ding
+    Xuexiang') gives that state's side."""
+    words = name.split()
+    return _label_sides(document).get(words[-1].lower()) if words else None
+
+
+@lru_cache(maxsize=8)
+def _label_sides(document: Document) -> dict[str, str]:
+    host = document.side or infer_side(document.url, document.source, document.speaker)
+    sides: dict[str, str] = {}
+    for match in _named_turn_labels(document):
+        label = _label_name(match.group("who"))
+        name = quotes.person_name(label)
+        if not name or not label.endswith(" " + name):
+            continue
+        title = label[: -len(name)]
+        side = infer_side(title)
+        if side == "UN" and "Security Council" in title and not _NAMES_THE_UN.search(title):
+            side = None
+        if side and (side != "other_state" or names_a_state(title)):
+            sides.setdefault(name.split()[-1].lower(), side)
+        elif host and _STAFF_TITLE.search(title):
+            sides.setdefault(name.split()[-1].lower(), host)
+    return sides
 
 
 def _same_person(a: str, b: str) -> bool:
@@ -654,7 +845,7 @@ _MESSAGE_INTRO = re.compile(
     r"\b(?:The|the|A|a)\s+(?P<noun>message|letter|congratulatory message|message of greeting|reply message|cable)\s+(?:says|reads|said|goes)\b[^\n]*:\s*$"
 )
 _SENDER = re.compile(
-    r"(?:message|letter|greetings?|cable)[^.\n]{0,80}?\bfrom\s+(?P<from>[A-Z][^,.;\n]{2,80}?)(?:,(?P<apposition>[^.;\n]{3,120}?),|\s+on\s|\.|$)"
+    r"(?:message|letter|greetings?|cable)[^.\n]{0,80}?\bfrom\s+(?P<from>[A-Z][^,.;\n]{2,80}?)(?:,(?P<apposition>[^.;\n]{3,250}?),|\s+on\s|\.|$)"
     r"|(?P<sent>[A-Z][^,.;\n]{2,80}?),(?P<sent_apposition>[^.;\n]{3,120}?),\s+(?:on \w+ )?sent (?:a|the|his|her) (?:congratulatory )?(?:message|letter|cable)",
     re.M,
 )
@@ -706,7 +897,9 @@ def _introduced_speaker(text: str, start: int, end: int, publisher_side: str | N
         named = quotes.SpeakerMemory(text)
         named.defer(0, start)
         resolved = named.resolve(name, start)
-        if resolved is None or not quotes.person_name(resolved.description):
+        if resolved is None or resolved.description.lower() in ("he", "she") or not quotes.person_name(resolved.description):
+            resolved = quotes.last_person_subject(text, start)
+        if resolved is None:
             return None
         return name, resolved.name, resolved.side or publisher_side, "statement"
     mention = quotes.Mention(name, phrase.partition(",")[2].strip())
@@ -772,6 +965,8 @@ _NOT_GIVEN_NAMES = frozenset("But And The So Now Then Yes No Well Thank Thanks A
 _PRINCIPAL_TITLE = re.compile(
     r"^(?:President|Prime Minister|Chancellor|Minister)(?: of (?:the )?[A-Z][\w-]*(?: [A-Z][\w-]*)*)? (?P<name>[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){1,2})$"
 )
+_PRINCIPAL_WORD = re.compile(r"^(?:Vice\s+|Deputy\s+)?(?:President|Prime Minister|Chancellor|King|Queen|Emir|Crown Prince|Sultan)\b")
+_OF_TITLE = re.compile(r"^(?:[A-Z][\w-]*\s+){1,3}(?:of|for)\s+(?:the\s+)?[A-Z]")  # "Secretary of the Security Council ..."
 _ROLE_LABEL = re.compile(r"^(?:THE\s+)?(?P<role>(?:VICE\s+)?PRESIDENT|FIRST LADY|SECRETARY|PRIME MINISTER|CHANCELLOR|MINISTER)$")
 
 
@@ -796,6 +991,21 @@ def _name_after_title(title: str, haystack: str) -> str:
     return ""
 
 
+_REPLIES_OF = re.compile(r"^(?P<who>.{3,120}?)[’']s?\s+(?:Written\s+|Oral\s+)?(?:Repl(?:y|ies)|Answers?)\b")
+
+
+_ASKED = re.compile(r"\bTo ask the (?P<office>(?:Prime )?Minister(?: for [A-Z][\w-]*(?: (?:and )?[A-Z][\w-]*){0,3})?)")
+
+
+def _replying_minister(document: Document) -> str:
+    """Who answers written parliamentary questions: the person the title names ('Minister for
+    Foreign Affairs Dr Vivian Balakrishan's Written Replies to ...'), else 'the minister'."""
+    owner = _REPLIES_OF.match(document.title or "")
+    named = quotes.person_name(owner.group("who")) if owner else None
+    asked = None if named else _ASKED.search(document.text, 0, 2000)
+    return named or (f"the {asked.group('office')}" if asked else "the minister")
+
+
 @lru_cache(maxsize=256)
 def resolve_turn_speaker(speaker: str, document: Document) -> str:
     """Turn a transcript label into who it is, as far as the document says.
@@ -805,6 +1015,8 @@ def resolve_turn_speaker(speaker: str, document: Document) -> str:
     "SENIOR ADMINISTRATION OFFICIAL" -> "a senior administration official".
     """
     label = " ".join(speaker.split())
+    if label in _REPLY_LABELS:
+        return _replying_minister(document)
     if document.speaker and speaker == document.speaker and "(" in label:
         return _label_name(label)  # "Vladimir Putin (President of Russia)" -> "Vladimir Putin"
     if "," in label and label != label.upper():
@@ -820,6 +1032,10 @@ def resolve_turn_speaker(speaker: str, document: Document) -> str:
     if label != label.upper():
         label = _label_name(label)
         named = _PRINCIPAL_TITLE.match(label)  # "President of Russia Vladimir Putin" -> "Vladimir Putin"
+        if not named and _OF_TITLE.match(label) and (_STAFF_TITLE.search(label) or _PRINCIPAL_WORD.match(label)):
+            name = quotes.person_name(label)  # "Secretary of the Security Council Nikolai Patrushev"
+            if name and 2 <= len(name.split()) <= 3 and label.endswith(" " + name):
+                return name
         return _HONORIFIC.sub("", named.group("name") if named else label)  # "Mr Desmond Choo" -> "Desmond Choo"
     titled = _TITLED_LABEL.match(label)
     titled = titled if titled and not _NOT_SURNAMES.search(titled.group("surname")) else None

@@ -2,7 +2,10 @@
 
 Only titles, affiliations and source names are used ("U.S. Secretary of State",
 "a senior South Korean military official", "(KCNA)", a whitehouse.gov address),
-never a list of famous people: a speaker known only by name stays ``unknown``.
+never a list of famous people: a speaker known only by name stays ``unknown``. The one
+exception is :data:`OFFICE_HOLDERS`, a publisher's own government (from its published
+cabinet list), used only to tell that publisher's people from its guests on a stage the
+publisher's own transcript describes.
 News outlets and reporters are ``press`` (:func:`is_press`), never a government.
 """
 
@@ -143,6 +146,10 @@ _OFFICE_OF_BEFORE = re.compile(
     r"(?:President|Prime Minister|Chancellor|Premier|King|Emir|(?:Foreign|Defen[cs]e)\s+Minister|Minister)\s+of\s+(?:the\s+)?"
     r"(?P<country>[A-Z][\w'’-]+(?:\s+(?:of\s+)?[A-Z][\w'’-]+){0,3}?)\s+(?:[A-Z][\w.'’-]+\s+){0,2}$"
 )
+_TITLE_APPOSITION = re.compile(
+    r",\s+(?:the\s+)?(?:[a-z][\w-]*\s+){0,3}(?:minister|president|secretary|ambassador|spokes\w+|chairman|premier|envoy|governor|leader)"
+    r"\s+of\s+(?P<state>(?:the\s+)?[A-Z][^,.;:\n]{2,60})"
+)
 _NATIONALITY = re.compile(r"(?:an|ese|ish|ian|i|ch|ic)$")
 
 
@@ -171,11 +178,14 @@ def _side_near(surname: str, haystack: str) -> str | None:
             continue
         match = _Span(at, end)
         after = _COUNTRY_AFTER.match(haystack, end)
-        if after:
-            return infer_side(after.group("country")) or "other_state"
+        if after and infer_side(after.group("country")):
+            return infer_side(after.group("country"))
+        apposition = _TITLE_APPOSITION.match(haystack, end)
+        if apposition and names_a_state(apposition.group("state")):
+            return infer_side(apposition.group("state"))  # "Sergei Lavrov, foreign minister of the Russian Federation"
         office = _OFFICE_OF_BEFORE.search(haystack, max(0, match.start() - 80), match.start())
-        if office:
-            return infer_side(office.group("country")) or "other_state"
+        if office and infer_side(office.group("country")):  # "Minister of Defence Sergei Shoigu" names no state
+            return infer_side(office.group("country"))
         before = _ADJECTIVE_BEFORE.search(haystack, max(0, match.start() - 80), match.start())
         if before:
             side = infer_side(before.group("adjective"))
@@ -200,3 +210,58 @@ class _Span:
 
     def end(self) -> int:
         return self._end
+
+
+# --- the publisher's own office holders ---------------------------------------
+#
+# A transcript a foreign ministry publishes of a joint press conference labels every minister
+# the same way ("Minister Penny Wong:", "Minister Ng Eng Hen:") and never says whose minister
+# each is. For the publishers of the shared corpora whose transcripts do that, this lists the
+# members of their own government in the corpus's years, from the government's published
+# list: Singapore's Cabinet and the Ministry of Foreign Affairs' political office holders,
+# 2020-2024 (Prime Minister's Office, "The Cabinet", pmo.gov.sg/The-Cabinet, and
+# mfa.gov.sg "Our Ministers"; ministers who served in those years, including those who left).
+# It is used only to tell the publisher's people from their guests, never to place anyone
+# in a document another publisher writes.
+OFFICE_HOLDERS: dict[str, frozenset[str]] = {
+    "Singapore": frozenset(
+        """Lee Hsien Loong|Lawrence Wong|Heng Swee Keat|Teo Chee Hean|Tharman Shanmugaratnam|Gan Kim Yong|Vivian Balakrishnan|
+        Ng Eng Hen|K Shanmugam|Chan Chun Sing|Ong Ye Kung|Grace Fu|Josephine Teo|Masagos Zulkifli|Desmond Lee|Indranee Rajah|
+        Edwin Tong|Tan See Leng|Maliki Osman|Mohamad Maliki Osman|S Iswaran|Chee Hong Tat|Halimah Yacob|Sim Ann|
+        Zaqy Mohamad|Heng Chee How|Gan Siow Huang|Rahayu Mahzam|Low Yen Ling|Tan Kiat How|Alvin Tan|Janil Puthucheary|
+        Koh Poh Koon|Sun Xueling|Faishal Ibrahim|Amy Khor|Tan Chuan-Jin|Seah Kian Peng""".replace("\n", "").split("|")
+    ),
+}
+
+
+def _name_key(name: str) -> str:
+    """'Dr Vivian Balakrishnan', 'VIVIAN BALAKRISHNAN' -> 'vivian balakrishnan'."""
+    words = re.sub(r"[^\w\s-]", " ", name).lower().split()
+    while words and words[0] in _HONORIFICS:
+        words.pop(0)
+    return " ".join(w for w in words if w not in {"bin", "binte", "s/o", "d/o"})
+
+
+_HONORIFICS = {"mr", "ms", "mrs", "dr", "minister", "prime", "deputy", "senior", "president", "madam", "prof", "professor"}
+_KEYS = {side: frozenset(_name_key(n.strip()) for n in names) for side, names in OFFICE_HOLDERS.items()}
+
+
+def office_holder_side(name: str | None, publisher: str | None) -> str | None:
+    """``publisher`` when ``name`` is one of that publisher's own office holders (see
+    :data:`OFFICE_HOLDERS`); None otherwise, and for a publisher without a list."""
+    keys = _KEYS.get(publisher or "")
+    return publisher if keys and name and _name_key(name) in keys else None
+
+
+def has_office_holders(publisher: str | None) -> bool:
+    return (publisher or "") in _KEYS
+
+
+def side_besides(description: str, side: str) -> str | None:
+    """The side ``description`` names once ``side``'s own names are taken out of it:
+    'Singapore-Australia Joint Ministerial Committee in Canberra, Australia' besides
+    Singapore is other_state; None if it names no other."""
+    pattern = dict(_COMPILED[:-1]).get(side)
+    rest = pattern.sub(" ", description) if pattern else description
+    found = infer_side(rest)
+    return found if found != side else None

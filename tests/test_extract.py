@@ -310,3 +310,166 @@ def test_gold_set_meets_the_issue_18_targets():
     direct = report.exact["direct"]
     assert direct.precision >= 0.96 and direct.recall >= 0.96
     assert report.speaker_accuracy >= 0.95 and report.resolved_accuracy >= 0.92 and report.side_accuracy >= 0.95
+
+
+# --- audit fixes: glued labels, outlets in brackets, written replies, joint press conferences, host staff ---
+
+
+def _turns(text: str, title: str, url: str = "https://www.mfa.gov.sg/Newsroom/x", speaker: str | None = None):
+    document = Document(text=text, source="x", title=title, url=url, speaker=speaker)
+    return [(s.kind, s.speaker, s.speaker_resolved, s.speaker_side, s.text) for s in statements_of(document)]
+
+
+def test_labels_glued_to_the_previous_sentence_start_a_turn():
+    text = (
+        "President José Ramos-Horta: Today we have a special guest. Tell us about this?Minister Vivian Balakrishnan: "
+        "We admire your courage.President: Building on that, what is the secret?Minister: Hard work and discipline."
+        "PresidentFour times larger population.\n"
+        "Minister Vivian Balakrishnan: Thank you.\n"
+    )
+    title = "Transcript of Minister for Foreign Affairs Dr Vivian Balakrishnan's Live Interview with President of the Democratic Republic of Timor-Leste José Ramos-Horta"
+    said = {t: (speaker, resolved, side) for _, speaker, resolved, side, t in _turns(text, title)}
+    assert said["We admire your courage."] == ("Minister Vivian Balakrishnan", "Vivian Balakrishnan", "Singapore")
+    assert said["Building on that, what is the secret?"] == ("President", "José Ramos-Horta", "other_state")
+    assert said["Hard work and discipline."] == ("Minister", "Vivian Balakrishnan", "Singapore")
+    assert said["Four times larger population."][1] == "José Ramos-Horta"
+
+
+def test_a_glued_label_needs_a_label_the_transcript_uses():
+    text = "Minister: We met today.Singapore: a city state. The end.\nMinister: Thank you.\n"
+    said = [(speaker, t) for _, speaker, _, _, t in _turns(text, "Transcript of the Minister's remarks")]
+    assert ("Minister", "We met today.Singapore: a city state.") in said
+
+
+def test_a_journalist_with_the_outlet_in_brackets_asks_a_question():
+    text = (
+        "Dawn Tan (CNA): What would you say to those who are unconvinced?\n"
+        "Minister Vivian Balakrishnan: The real question is not neutrality.\n"
+        "Daniel Hurst (Guardian Australia): And on trade?\n"
+        "Minister Vivian Balakrishnan: We are a third party.\n"
+    )
+    turns = _turns(text, "Transcript of Minister for Foreign Affairs Dr Vivian Balakrishnan's Live Interview")
+    assert turns[0][:4] == ("question", "Dawn Tan (CNA)", "Dawn Tan", "press")
+    assert turns[2][:4] == ("question", "Daniel Hurst (Guardian Australia)", "Daniel Hurst", "press")
+    assert turns[1][1:4] == ("Minister Vivian Balakrishnan", "Vivian Balakrishnan", "Singapore")
+
+
+def test_written_parliamentary_replies_are_the_ministers():
+    text = (
+        "QUESTION\nMr Desmond Choo: To ask the Minister for Foreign Affairs how the situation affects Singapore.\n"
+        "REPLY\nTaiwan is one of the most sensitive issues.\nStable relations are vital.\n"
+        "MINISTRY OF FOREIGN AFFAIRS\nSINGAPORE\n3 OCTOBER 2022\n"
+    )
+    turns = _turns(text, "Minister for Foreign Affairs Dr Vivian Balakrishnan's Written Replies to Parliamentary Questions, 4 October 2022")
+    assert turns[0][:4] == ("question", "Mr Desmond Choo", "Desmond Choo", "Singapore")
+    assert [t[1:4] for t in turns[1:]] == [("REPLY", "Vivian Balakrishnan", "Singapore")] * 2
+    untitled = Document(text=text, source="mfa_04.txt")
+    assert [(s.speaker_resolved, s.speaker_side) for s in statements_of(untitled) if s.speaker == "REPLY"] == [
+        ("the Minister for Foreign Affairs", "Singapore")
+    ] * 2
+
+
+def test_audience_questions_at_a_lecture_are_not_the_press():
+    text = "Minister: Thank you all.\nQuestion 1: How do you see ASEAN centrality?\nMinister: It is essential.\n"
+    lecture = _turns(text, "Transcript of Minister for Foreign Affairs Dr Vivian Balakrishnan's Keynote Address at a University")
+    assert lecture[1][:4] == ("question", "Question 1", "Question 1", None)
+    briefing = _turns(text, "Transcript of Minister's Doorstop Interview with the Media")
+    assert briefing[1][3] == "press"
+
+
+def test_guests_at_a_joint_press_conference_take_their_own_side():
+    text = (
+        "Deputy Prime Minister Richard Marles: We welcome our Singapore counterparts.\n"
+        "Minister Vivian Balakrishnan: Let me thank Richard, Penny and Don.\n"
+        "Minister Penny Wong: You are one of our closest partners.\n"
+        "Minister Ng Eng Hen: We had a very productive meeting.\n"
+    )
+    title = "Transcript of Joint Press Conference of the 13th Singapore-Australia Joint Ministerial Committee in Canberra, Australia"
+    sides = {speaker: side for _, speaker, _, side, _ in _turns(text, title)}
+    assert sides == {
+        "Deputy Prime Minister Richard Marles": "other_state",
+        "Minister Vivian Balakrishnan": "Singapore",
+        "Minister Penny Wong": "other_state",
+        "Minister Ng Eng Hen": "Singapore",
+    }
+
+
+def test_an_interviewer_named_as_host_in_the_heading_asks():
+    text = (
+        "TRANSCRIPT OF MINISTER'S FIRESIDE CHAT WITH HOST OF THE NATSECTECH PODCAST JEANNE MESERVE AT THE SUMMIT\n"
+        "Minister: Thank you, Jeanne.\nJeanne Meserve: What about Taiwan?\nMinister: We hope for peace.\nJeanne: And chips?\n"
+    )
+    turns = _turns(text, "Transcript of Minister for Foreign Affairs Dr Vivian Balakrishnan's Fireside Chat with Jeanne Meserve")
+    assert {(kind, side) for kind, speaker, _, side, _ in turns if speaker.startswith("Jeanne")} == {("question", "press")}
+
+
+KREMLIN = (
+    "President of Russia Vladimir Putin: Colleagues, good afternoon. Mr Shoigu, what is the situation?\n"
+    "Minister of Defence Sergei Shoigu: Thank you, Mr President. The situation is stable.\n"
+    "Vladimir Putin: Good. Ms Nabiullina?\n"
+    "Central Bank Governor Elvira Nabiullina: The digital ruble is a form of currency.\n"
+    "Secretary of the Security Council Nikolai Patrushev: We have reports.\n"
+    "Vice Premier of the State Council of the People’s Republic of China Ding Xuexiang (retranslated): We welcome this.\n"
+    "Sergei Shoigu: We confirm these figures.\n"
+    "Ding Xuexiang (retranslated): Cooperation is growing.\n"
+)
+
+
+def test_host_officials_labelled_with_an_office_take_the_hosts_side():
+    document = Document(
+        text=KREMLIN,
+        source="x",
+        title="Meeting with Government members",
+        url="http://en.kremlin.ru/events/president/news/1",
+        speaker="Vladimir Putin (President of Russia)",
+        kind="turn",
+    )
+    said = {s.text: (s.speaker_resolved, s.speaker_side) for s in statements_of(document)}
+    assert said["The situation is stable."] == ("Sergei Shoigu", "Russia")
+    assert said["We confirm these figures."] == ("Sergei Shoigu", "Russia")
+    assert said["The digital ruble is a form of currency."][1] == "Russia"
+    assert said["We have reports."] == ("Nikolai Patrushev", "Russia")
+    assert said["We welcome this."] == ("Ding Xuexiang", "China")
+    assert said["Cooperation is growing."] == ("Ding Xuexiang", "China")
+
+
+def test_kcna_he_said_goes_to_the_stories_subject_even_with_a_lost_space():
+    text = (
+        "Pyongyang, August 5 (KCNA) -- On August 4Kim Jong Un, general secretary of the Workers' Party of Korea, "
+        "attended the ceremony and made a speech.\nHe said:\nComrades,\nWe will bolster our forces.\n"
+    )
+    said = {s.text: (s.speaker, s.speaker_resolved, s.speaker_side) for s in statements_of(Document(text=text, source="x"))}
+    assert said["We will bolster our forces."] == ("He", "Kim Jong Un", "DPRK")
+
+
+def test_kcna_message_from_a_sender_with_a_long_apposition():
+    text = (
+        "Pyongyang, October 6 (KCNA) -- Kim Jong Un, general secretary of the Workers' Party of Korea, received a message of "
+        "greeting from Xi Jinping, general secretary of the Central Committee of the Communist Party of China (CPC) and "
+        "president of the People's Republic of China (PRC), on October 6.\nThe message said:\n"
+        "I extend warm congratulations to you.\nI wish the DPRK prosperity.\n"
+    )
+    said = {s.text: (s.speaker_resolved, s.speaker_side) for s in statements_of(Document(text=text, source="x"))}
+    assert said["I extend warm congratulations to you."] == ("Xi Jinping", "China")
+
+
+def test_a_foreign_minister_reported_by_kcna_speaks_for_his_state():
+    text = (
+        "Pyongyang, November 2 (KCNA) -- A tablet was displayed in Moscow.\nPresent there were Choe Son Hui, foreign minister "
+        "of the DPRK, and Sergei Lavrov, foreign minister of the Russian Federation.\n"
+        "Sergei Lavrov said that the event recalled the days of friendship.\n"
+    )
+    said = {s.text: (s.speaker_resolved, s.speaker_side) for s in statements_of(Document(text=text, source="x"))}
+    assert said["Sergei Lavrov said that the event recalled the days of friendship."] == ("Sergei Lavrov", "Russia")
+
+
+def test_office_holders_and_the_side_besides_the_publisher():
+    from stance.sides import office_holder_side, side_besides
+
+    assert office_holder_side("Dr Vivian Balakrishnan", "Singapore") == "Singapore"
+    assert office_holder_side("Mohamad Maliki bin Osman", "Singapore") == "Singapore"
+    assert office_holder_side("Penny Wong", "Singapore") is None
+    assert office_holder_side("Vivian Balakrishnan", "US") is None  # no list for that publisher
+    assert side_besides("Singapore-China Joint Council for Bilateral Cooperation", "Singapore") == "China"
+    assert side_besides("Singapore-Australia Joint Ministerial Committee in Canberra, Australia", "Singapore") == "other_state"
+    assert side_besides("Joint Press Conference in Singapore", "Singapore") is None

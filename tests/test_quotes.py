@@ -336,9 +336,19 @@ def test_a_bare_title_takes_the_publishers_side():
     assert statement.speaker_side == "Ukraine"
 
 
-@pytest.mark.xfail(
-    reason="a nominal ('the company') is resolved only to speakers named with a reporting verb, not to the article's subject"
-)
 def test_the_company_resolves_to_the_company_named_earlier():
     text = "Halvorsen Steel cut its outlook on Wednesday.\n\n“We are taking decisive action on costs,” the company said."
     assert next(statements_of(Document(text=text, source="x"))).speaker_resolved == "Halvorsen Steel"
+
+
+def test_he_resolves_to_the_last_person_named_as_a_subject():
+    from stance.quotes import last_person_subject
+
+    text = "The launch site was ready. The respected ComradeKim Jong Unsaid that the test was a success. He left."
+    assert last_person_subject(text, text.index("He left")).description == "Kim Jong Un"
+    assert last_person_subject("The DPRK fired a missile. He said.", 27) is None
+
+
+def test_the_firm_is_not_a_person_named_without_a_body_word():
+    text = "Anna Lindqvist visited the plant on Monday.\n\n“We are taking decisive action,” the firm said."
+    assert next(statements_of(Document(text=text, source="x"))).speaker_resolved == "the firm"

@@ -1,10 +1,15 @@
 """Draw the random audit sample: 150 statements per shared corpus, as `stance extract` gives them.
 
     python docs/audit/sample_audit.py ../shared/corpora docs/audit
+    python docs/audit/sample_audit.py ../shared/corpora docs/audit --only pclk__MFA-PressData,stiles__north-korea-news
 
 writes ``<corpus>.csv`` with the statement, who the extractor says spoke and for which side,
 and the text around it; the ``speaker_ok``, ``side_ok`` and ``note`` columns are left empty for
 the reader, who fills them by reading each row. ``summarize`` prints the share judged right.
+
+``--only`` redraws just the named corpora and keeps the reader's verdicts of every row whose
+statement is unchanged (same id, text, kind, speaker, resolved speaker and side): only the
+new or changed rows are left empty, to be read again.
 """
 
 from __future__ import annotations
@@ -68,6 +73,26 @@ def write(rows: list[dict], path: Path) -> None:
         writer.writerows({**{k: row.get(k, "") for k in COLUMNS}, **{v: row.get(v, "") for v in VERDICTS}} for row in rows)
 
 
+KEPT_IF_SAME = ("id", "text", "kind", "speaker", "speaker_resolved", "speaker_side")
+
+
+def keep_verdicts(rows: list[dict], path: Path) -> int:
+    """Copy the verdicts of ``path``'s rows onto the same, unchanged statements in ``rows``;
+    return how many rows are left to read."""
+    old = {}
+    if path.exists():
+        with path.open(encoding="utf-8", newline="") as handle:
+            old = {r["id"]: r for r in csv.DictReader(handle)}
+    unread = 0
+    for row in rows:
+        before = old.get(row["id"])
+        if before and all(str(row.get(k) or "") == (before.get(k) or "") for k in KEPT_IF_SAME) and before.get("speaker_ok"):
+            row.update({v: before[v] for v in VERDICTS})
+        else:
+            unread += 1
+    return unread
+
+
 def summarize(folder: Path) -> None:
     """Per corpus: rows read, speaker right, side right, both right."""
     for path in sorted(folder.glob("*.csv")):
@@ -85,6 +110,15 @@ if __name__ == "__main__":
         summarize(Path(sys.argv[2]))
     else:
         shared, out = Path(sys.argv[1]).resolve(), Path(sys.argv[2])
-        for corpus in CORPORA:
-            write(sample_corpus(shared, corpus), out / f"{corpus}.csv")
-            print(corpus, file=sys.stderr)
+        only = sys.argv[sys.argv.index("--only") + 1].split(",") if "--only" in sys.argv else None
+        unknown = sorted(set(only or []) - set(CORPORA))
+        if unknown:
+            sys.exit(f"--only: unknown corpus {', '.join(unknown)}; choose from {', '.join(CORPORA)}")
+        for corpus in only or CORPORA:
+            rows = sample_corpus(shared, corpus)
+            unread = keep_verdicts(rows, out / f"{corpus}.csv") if only else len(rows)
+            target = out / f"{corpus}.csv"
+            temporary = target.with_suffix(".csv.tmp")
+            write(rows, temporary)
+            temporary.replace(target)
+            print(f"{corpus}: {unread} rows to read", file=sys.stderr)

@@ -28,8 +28,8 @@ def predict_rows(
     usable = [i for i, t in enumerate(texts) if t.strip()]
     rows: list[dict] = [{} for _ in texts]
     batch = [texts[i] for i in usable]
-    shared = model.predict_all(batch) if usable and hasattr(model, "predict_all") else None
-    in_scope = _arrays(model).known_word_share(batch) >= min_known_share if usable and min_known_share > 0 else np.ones(len(batch), bool)
+    shared, shares = _predictions_and_known_share(model, batch) if usable else (None, None)
+    in_scope = shares >= min_known_share if usable and min_known_share > 0 else np.ones(len(batch), bool)
     for target in model.targets:
         labels = model.labels(target)
         columns = [f"{target}_p_{label}" for label in labels]
@@ -83,6 +83,15 @@ def prediction_names(predicted: Sequence[str], input_columns: Sequence[str]) -> 
     while any(prefix + name in taken for name in predicted):
         prefix += "predicted_"
     return {name: prefix + name for name in predicted}
+
+
+def _predictions_and_known_share(model, texts: list[str]) -> tuple[dict | None, np.ndarray]:
+    """Every target's probabilities (None when ``model`` predicts one target at a time) and the
+    known-word share of ``texts``; the arrays model gives both in one pass."""
+    arrays = getattr(model, "arrays", None)
+    if hasattr(model, "predict_all") and hasattr(arrays, "predict_with_known_share"):
+        return arrays.predict_with_known_share(texts)
+    return (model.predict_all(texts) if hasattr(model, "predict_all") else None), _arrays(model).known_word_share(texts)
 
 
 def _arrays(model):

@@ -94,7 +94,7 @@ class Trie:
         self.size = size
         padded = np.zeros((len(lengths), int(lengths.max(initial=0))), dtype=np.int64)
         padded[np.arange(padded.shape[1]) < lengths[:, None]] = codes
-        self.levels: list[tuple[np.ndarray, np.ndarray | None]] = []  # (sorted keys, dense table or None)
+        self.levels: list[tuple[np.ndarray | None, np.ndarray | None]] = []  # (sorted keys, None) or (None, dense table)
         self.columns: list[np.ndarray] = []
         parents = np.zeros(len(lengths), dtype=np.int64)
         width = 1  # number of nodes (plus the dead node) one level up
@@ -106,14 +106,15 @@ class Trie:
             unique, nodes = np.unique(keys, return_inverse=True)
             numbers = np.concatenate(([0], numbers[unique // size] * size + unique % size))
             if 1 < k == low and size**k <= DENSE_LIMIT:
-                table = np.zeros(size**k, dtype=np.int64)
+                table = np.zeros(size**k, dtype=np.int32)
                 table[numbers[1:]] = np.arange(1, len(unique) + 1)
                 self.prefixes = (k, table)
-            dense = None
-            if width * size <= DENSE_LIMIT:
-                dense = np.zeros(width * size, dtype=np.int64)
+            if width * size <= DENSE_LIMIT:  # int32 is enough: every key and node is below DENSE_LIMIT
+                dense = np.zeros(width * size, dtype=np.int32)
                 dense[unique] = np.arange(1, len(unique) + 1)
-            self.levels.append((unique, dense))
+                self.levels.append((None, dense))
+            else:
+                self.levels.append((unique, None))
             level_columns = np.full(len(unique) + 1, -1, dtype=np.int64)
             ending = lengths[longer] == k
             level_columns[nodes[ending] + 1] = columns[longer][ending]
@@ -124,7 +125,7 @@ class Trie:
     def child(self, k: int, parents: np.ndarray, codes: np.ndarray) -> np.ndarray:
         """The level-k nodes below ``parents`` (level k-1) along ``codes``; 0 where the trie has none."""
         keys, dense = self.levels[k - 1]
-        wanted = parents * self.size + codes
+        wanted = parents.astype(np.int64, copy=False) * self.size + codes
         if dense is not None:
             return dense[wanted]
         found = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)

@@ -48,15 +48,16 @@ def mark_negation(text: str) -> str:
     what ``_TOKEN.sub`` with a function per token would give, only faster."""
     if not _MAY_NEGATE.search(text):
         return text
-    tokens = _TOKEN.findall(text)
+    parts = _TOKEN_SPLIT.split(text)
+    tokens = parts[1::2]
     flags = list(map(_is_negator.get, tokens))
     if None in flags:
         flags = [_negator(token) if flag is None else flag for token, flag in zip(tokens, flags, strict=True)]
     if True not in flags:
         return text
-    parts = _TOKEN_SPLIT.split(text)
+    first = flags.index(True)  # nothing before the first negator changes
     negated = False
-    for index, token, is_negator in zip(range(1, len(parts), 2), tokens, flags, strict=True):
+    for index, token, is_negator in zip(range(2 * first + 1, len(parts), 2), tokens[first:], flags[first:], strict=True):
         if token in _CLAUSE_END:
             negated = False
         elif is_negator:

@@ -101,3 +101,13 @@ def test_transform_equals_scikit_learn_on_generated_texts(texts):
 
 
 _VOCABULARY_TEXTS = ["ab abc a b", "ab’c a-b a_b A B", "σας ΣΑΣ ıi", "1 12 a1 😀a", "ab. ab, ab", "ba ab"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab_1’'- .\x00İé😀")), max_size=40))
+def test_quicker_token_pattern_finds_the_same_tokens(text):
+    import re
+
+    from stance.arrays import _WORD_TOKENS
+
+    assert re.findall(_WORD_TOKENS, text) == re.findall(WORD_TOKEN_PATTERN, text)

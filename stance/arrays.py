@@ -191,7 +191,7 @@ def _blocks(targets: dict[str, TargetArrays]) -> list[_Block]:
     for prepare, features, coefs in parts.values():
         ends = np.cumsum([c.shape[0] for c in coefs.values()])
         columns = {name: slice(end - c.shape[0], end) for (name, c), end in zip(coefs.items(), ends.tolist(), strict=True)}
-        blocks.append(_Block(prepare, features, np.vstack(list(coefs.values())), columns))
+        blocks.append(_Block(prepare, features, np.ascontiguousarray(np.vstack(list(coefs.values()))), columns))
     return blocks
 
 

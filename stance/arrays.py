@@ -22,7 +22,7 @@ import numpy as np
 
 from stance.features import WORD_TOKEN_PATTERN
 from stance.ngrams import BREAK, char_trie, char_wb_sequence, joined_with_breaks, word_sequence, word_trie
-from stance.preprocess import NEGATION_PREFIX, prepare_texts
+from stance.preprocess import LOWERED_NEGATOR_ENDINGS, LOWERED_NEGATORS, NEGATION_PREFIX, mark_negation, prepare_texts
 
 ARRAYS_JSON = "model_arrays.json"
 ARRAYS_NPZ = "model_arrays.npz"
@@ -157,8 +157,10 @@ def _prepared(prepare: dict, texts: list[str], cache: dict) -> list[str]:
     if key not in cache:
         if not prepare:
             cache[key] = texts
+        elif prepare.get("boilerplate", True) and prepare.get("negation", True):
+            cache[key] = _negation_marked(_without_boilerplate(texts, cache), cache)
         elif prepare.get("boilerplate", True):
-            cache[key] = prepare_texts(_without_boilerplate(texts, cache), negation=prepare.get("negation", True), boilerplate=False)
+            cache[key] = _without_boilerplate(texts, cache)
         else:
             cache[key] = prepare_texts(texts, **prepare)
     return cache[key]
@@ -168,6 +170,38 @@ def _without_boilerplate(texts: list[str], cache: dict) -> list[str]:
     if "stripped" not in cache:
         cache["stripped"] = prepare_texts(texts, negation=False, boilerplate=True)
     return cache["stripped"]
+
+
+@dataclass
+class _Words:
+    """The words of texts (:data:`_WORD_OR_BREAK`), each lowercased, and the text each belongs to."""
+
+    lowered: list[str]  # with a BREAK after each text's words
+    rows: np.ndarray
+    breaks: np.ndarray
+
+    @classmethod
+    def of(cls, texts: list[str], cache: dict) -> _Words:
+        """The words of ``texts`` (without boilerplate: both users read them so), found once per chunk."""
+        if "words" not in cache:
+            words = _WORD_OR_BREAK.findall(joined_with_breaks(texts))
+            lowered = "\n".join(words).lower().split("\n")  # words hold no newline; lowering never makes one
+            breaks = np.fromiter(map(BREAK.__eq__, lowered), dtype=bool, count=len(lowered))
+            cache["words"] = cls(lowered, np.cumsum(breaks) - breaks, breaks)
+        return cache["words"]
+
+
+def _negation_marked(stripped: list[str], cache: dict) -> list[str]:
+    """:func:`stance.preprocess.mark_negations` of texts without boilerplate, searching only the
+    texts with a word that lowercases to a negator's form (the words are found once per chunk,
+    for the known-word share too); the others cannot hold a negator and stay as they are."""
+    words = _Words.of(stripped, cache)
+    negator = np.fromiter(map(LOWERED_NEGATORS.__contains__, words.lowered), dtype=bool, count=len(words.lowered))
+    negator |= np.fromiter(map(str.endswith, words.lowered, repeat(LOWERED_NEGATOR_ENDINGS)), dtype=bool, count=len(words.lowered))
+    marked = list(stripped)
+    for index in np.unique(words.rows[negator]).tolist():
+        marked[index] = mark_negation(stripped[index])
+    return marked
 
 
 @dataclass
@@ -220,7 +254,7 @@ def _probabilities_in_chunks(
         for name, total in totals.items():
             decisions[name].append(total)
         if known is not None:
-            shares.append(_known_word_share(_without_boilerplate(chunk, cache), known))
+            shares.append(_known_word_share(_Words.of(_without_boilerplate(chunk, cache), cache), known))
     probabilities = {
         name: _probabilities(np.concatenate(parts) if parts else np.empty((0, targets[name].coef.shape[0])))
         for name, parts in decisions.items()
@@ -228,17 +262,13 @@ def _probabilities_in_chunks(
     return probabilities, (np.concatenate(shares) if shares else np.zeros(0)) if known is not None else None
 
 
-def _known_word_share(stripped: list[str], known: dict[str, int]) -> np.ndarray:
-    """The share of each text's words (:data:`_WORD_OR_BREAK`, lowercased) that ``known`` maps to 1,
-    for all texts at once: one search, one lowercasing, one lookup per word in C."""
-    words = _WORD_OR_BREAK.findall(joined_with_breaks(stripped))
-    lowered = "\n".join(words).lower().split("\n")  # words hold no newline; lowering never makes one
-    kinds = np.fromiter(map(known.get, lowered, repeat(0)), dtype=np.int64, count=len(lowered))
-    breaks = kinds < 0
-    rows = np.cumsum(breaks) - breaks
-    counts = np.bincount(rows[~breaks], minlength=len(stripped)).astype(np.float64)
-    hits = np.bincount(rows[kinds > 0], minlength=len(stripped))
-    return np.divide(hits, counts, out=np.zeros(len(stripped)), where=counts > 0)
+def _known_word_share(words: _Words, known: dict[str, int]) -> np.ndarray:
+    """The share of each text's words that ``known`` maps to 1, for all texts at once (one lookup per word, in C)."""
+    count = int(words.breaks.sum())
+    kinds = np.fromiter(map(known.get, words.lowered, repeat(0)), dtype=np.int64, count=len(words.lowered))
+    counts = np.bincount(words.rows[~words.breaks], minlength=count).astype(np.float64)
+    hits = np.bincount(words.rows[kinds > 0], minlength=count)
+    return np.divide(hits, counts, out=np.zeros(count), where=counts > 0)
 
 
 def _probabilities(decision: np.ndarray) -> np.ndarray:
@@ -284,7 +314,8 @@ class ArrayModel:
         English statements score near 1; text in another language or no language scores
         near 0, so a label for it would be a guess."""
         shares = [
-            _known_word_share(prepare_texts(texts[i : i + CHUNK], negation=False), self._known_lookup) for i in range(0, len(texts), CHUNK)
+            _known_word_share(_Words.of(prepare_texts(texts[i : i + CHUNK], negation=False), {}), self._known_lookup)
+            for i in range(0, len(texts), CHUNK)
         ]
         return np.concatenate(shares) if shares else np.zeros(0)
 
@@ -294,7 +325,7 @@ class ArrayModel:
 
     @functools.cached_property
     def _known_lookup(self) -> dict[str, int]:
-        """1 for each single-word term of every word vocabulary, with negation marks taken off; -1 for a break."""
+        """1 for each single-word term of every word vocabulary, with negation marks taken off."""
         known = dict.fromkeys(
             (
                 term.removeprefix(NEGATION_PREFIX)
@@ -306,7 +337,7 @@ class ArrayModel:
             ),
             1,
         )
-        return {**known, BREAK: -1}
+        return known
 
     @classmethod
     def from_pipelines(cls, pipelines: dict) -> ArrayModel:

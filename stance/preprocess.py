@@ -16,13 +16,21 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from itertools import accumulate
+from itertools import accumulate, product
 
 from stance.boilerplate import strip_boilerplate
 
 NEGATION_PREFIX = "neg_"
 _TOKEN = re.compile(r"[^\W_][\w'’-]*|[.,;:!?()\[\]\"“”]")
-_NEGATOR = re.compile(r"(?:not|no|never|nothing|nobody|none|neither|nor|without|cannot|\w+n['’]t)", re.IGNORECASE)
+NEGATOR_WORDS = ("not", "no", "never", "nothing", "nobody", "none", "neither", "nor", "without", "cannot")
+_NEGATOR = re.compile(rf"(?:{'|'.join(NEGATOR_WORDS)}|\w+n['’]t)", re.IGNORECASE)
+# What a negator token gives when lowercased: a negator word with each "i" as i, ı or i̇ (İ
+# lowercased), or a word ending in n't. A text none of whose lowercased words is one of these
+# has no negator (the arrays predictor uses this to skip texts without a search of its own).
+LOWERED_NEGATORS = frozenset(
+    "".join(spelling) for word in NEGATOR_WORDS for spelling in product(*[("i", "ı", "i̇") if c == "i" else (c,) for c in word])
+)
+LOWERED_NEGATOR_ENDINGS = ("n't", "n’t")
 # A clause ends at punctuation or at a contrasting conjunction.
 _CLAUSE_END = frozenset('.,;:!?()[]"“”') | {"but", "But", "BUT", "however", "However"}
 # A quick test that finds every token _NEGATOR matches (and seldom anything else): each

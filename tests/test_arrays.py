@@ -6,6 +6,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from stance.arrays import ARRAYS_JSON, ARRAYS_NPZ
 from stance.labels import load_labels
@@ -217,3 +219,48 @@ def test_no_texts_give_empty_probabilities(trained_model_dir):
     for target, probabilities in fast.predict_all([]).items():
         assert probabilities.shape == (0, len(fast.labels(target)))
         assert fast.predict_proba(target, []).shape == (0, len(fast.labels(target)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.lists(
+            st.sampled_from(
+                [
+                    "not",
+                    "NOT",
+                    "No",
+                    "nothİng",
+                    "NOTHıNG",
+                    "wİthout",
+                    "3don't",
+                    "can’t",
+                    "N'T",
+                    "x",
+                    "İ",
+                    "but",
+                    ",",
+                    " ",
+                    "\n",
+                    "_",
+                    "-",
+                    "'",
+                    "’",
+                    "\x00",
+                    "Σ",
+                    "(KCNA) --",
+                    "-0-",
+                ]
+            ),
+            max_size=20,
+        ).map("".join),
+        max_size=6,
+    )
+)
+def test_arrays_prepare_texts_like_the_pipeline(texts):
+    """The arrays predictor marks negation only in texts with a word that lowercases to a negator's
+    form: it must give what stance.preprocess.prepare_texts gives the pipeline."""
+    from stance.arrays import _prepared
+    from stance.preprocess import prepare_texts
+
+    assert _prepared({"negation": True, "boilerplate": True}, texts, {}) == prepare_texts(texts)

@@ -22,7 +22,7 @@ import numpy as np
 
 from stance.features import WORD_TOKEN_PATTERN
 from stance.ngrams import BREAK, char_trie, char_wb_sequence, joined_with_breaks, word_sequence, word_trie
-from stance.preprocess import LOWERED_NEGATOR_ENDINGS, LOWERED_NEGATORS, NEGATION_PREFIX, mark_negation, prepare_texts
+from stance.preprocess import LOWERED_NEGATOR_ENDINGS, LOWERED_NEGATORS, NEGATION_PREFIX, mark_negation_scopes, prepare_texts
 
 ARRAYS_JSON = "model_arrays.json"
 ARRAYS_NPZ = "model_arrays.npz"
@@ -200,7 +200,7 @@ def _negation_marked(stripped: list[str], cache: dict) -> list[str]:
     negator |= np.fromiter(map(str.endswith, words.lowered, repeat(LOWERED_NEGATOR_ENDINGS)), dtype=bool, count=len(words.lowered))
     marked = list(stripped)
     for index in np.unique(words.rows[negator]).tolist():
-        marked[index] = mark_negation(stripped[index])
+        marked[index] = mark_negation_scopes(stripped[index])
     return marked
 
 

@@ -54,8 +54,11 @@ def mark_negation(text: str) -> str:
     the others, tokens are looked up in a cache of negators (no regular expression per
     token) and the text is rebuilt from its tokens and the gaps between them, which is
     what ``_TOKEN.sub`` with a function per token would give, only faster."""
-    if not _MAY_NEGATE.search(text):
-        return text
+    return mark_negation_scopes(text) if _MAY_NEGATE.search(text) else text
+
+
+def mark_negation_scopes(text: str) -> str:
+    """:func:`mark_negation` without the quick search (for a text already known to need the full pass)."""
     parts = _TOKEN_SPLIT.split(text)
     tokens = parts[1::2]
     flags = list(map(_is_negator.get, tokens))
@@ -97,7 +100,7 @@ def mark_negations(texts: list[str]) -> list[str]:
     candidates = {bisect_right(starts, match.start()) - 1 for match in _MAY_NEGATE.finditer(joined)}
     marked = list(texts)
     for index in candidates:
-        marked[index] = mark_negation(texts[index])
+        marked[index] = mark_negation_scopes(texts[index])
     return marked
 
 

@@ -1,6 +1,6 @@
 """Print speed figures for `stance` on this machine (never run as a test).
 
-    python scripts/benchmark.py              # extraction, cold start, throughput, 200k-row bulk runs
+    python scripts/benchmark.py              # extraction, cold start, throughput, bulk against fastText, 200k-row bulk runs
     python scripts/benchmark.py --quick      # smaller inputs
     python scripts/benchmark.py --million    # also a 1,000,000-row bulk run (about 3 minutes)
     python scripts/benchmark.py --training   # also scripts/benchmark_training.py (100,000 statements)
@@ -148,21 +148,29 @@ def tree_rss_mb(pid: int) -> float:
     return total / 1024
 
 
-def bulk_prediction(n: int, jobs: int) -> tuple[float, float]:
-    """Statements/s of `stance predict --input` streaming an n-row CSV, and the peak of the
-    summed resident memory of the command and its worker processes (sampled every 0.1 s)."""
+def write_bulk_csv(path: Path, n: int) -> None:
     import csv
+
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "text"])
+        block = bulk_texts(min(n, 100_000))
+        writer.writerows((i, block[i % len(block)]) for i in range(n))
+
+
+def bulk_prediction(n: int, jobs: int) -> tuple[float, float, float]:
+    """`stance predict --input` streaming an n-row CSV: statements per second (wall clock) and per
+    CPU-second (the command and its workers, from the children's rusage), and the peak of the
+    summed resident memory of the command and its worker processes (sampled every 0.1 s)."""
+    import resource
     import tempfile
 
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "statements.csv"
-        with open(source, "w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(["id", "text"])
-            block = bulk_texts(min(n, 100_000))
-            writer.writerows((i, block[i % len(block)]) for i in range(n))
+        write_bulk_csv(source, n)
         command = [sys.executable, "-m", "stance", "predict", "--input", str(source), "--format", "csv"]
         command += ["-o", str(Path(folder) / "out.csv"), "--jobs", str(jobs), "-q"]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         peak = 0.0
@@ -170,9 +178,81 @@ def bulk_prediction(n: int, jobs: int) -> tuple[float, float]:
             peak = max(peak, tree_rss_mb(process.pid))
             time.sleep(0.1)
         seconds = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
         if process.returncode:
             raise SystemExit(f"stance predict failed: {process.stderr.read().decode()}")
-    return n / seconds, peak
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return n / seconds, n / cpu, peak
+
+
+def fasttext_models(folder: Path) -> dict:
+    """fastText supervised classifiers of stance and tone trained on the labelled statements, as a
+    user would train them: one model per target, default settings with word bigrams."""
+    import fasttext
+
+    from stance.labels import load_labels
+
+    frame = load_labels([ROOT / "labels"])
+    models = {}
+    for target in ("stance", "tone"):
+        path = folder / f"{target}.txt"
+        path.write_text("".join(f"__label__{y} {t.replace(chr(10), ' ')}\n" for t, y in zip(frame["text"], frame[target], strict=True)))
+        models[target] = fasttext.train_supervised(str(path), wordNgrams=2, verbose=0, seed=0)
+    return models
+
+
+def best_rate(predict, texts: list[str], repeats: int) -> float:
+    """Statements per CPU-second of ``predict(texts)``, best of ``repeats`` (the machine is shared)."""
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.process_time()
+        predict(texts)
+        best = min(best, time.process_time() - start)
+    return len(texts) / best
+
+
+def bulk_against_fasttext(n: int, repeats: int) -> None:
+    """Bulk prediction beside fastText, in statements per CPU-second on one core, measured in
+    turns in this one process: fastText's ``predict`` on a list (its top label, and every label's
+    probability as `stance` gives them), and the arrays model as `stance predict --input` calls it
+    (stance and tone probabilities and the known-word share), before any file is read or written."""
+    import tempfile
+
+    from stance.model import DEFAULT_MODEL_DIR, load_predictor
+
+    try:
+        import fasttext  # noqa: F401
+    except ImportError:
+        print("bulk prediction against fastText: fastText is not installed (pip install -e '.[benchmark]')")
+        return
+    texts = bulk_texts(n)
+    with tempfile.TemporaryDirectory() as folder:
+        models = fasttext_models(Path(folder))
+
+        def fasttext_top(batch, k=1):
+            lines = [t.replace("\n", " ") for t in batch]  # fastText refuses a newline inside a text
+            for model in models.values():
+                model.predict(lines, k=k)
+
+        arrays = load_predictor(DEFAULT_MODEL_DIR).arrays
+        arrays.predict_with_known_share(texts[:100])  # builds the lookup tables
+        rates: dict[str, float] = {}
+        for _ in range(repeats):  # in turns, so a change in the machine's load hits both
+            for name, predict in (
+                ("fasttext", fasttext_top),
+                ("fasttext_all", lambda batch: fasttext_top(batch, k=-1)),
+                ("arrays", arrays.predict_with_known_share),
+            ):
+                rates[name] = max(rates.get(name, 0.0), best_rate(predict, texts, 1))
+    reference = rates["fasttext"]
+    print(f"bulk prediction, stance + tone, {n:,} statements, statements per CPU-second (one core, best of {repeats}):")
+    print(f"  fastText supervised, top label (reference):     {reference:8,.0f}")
+    print(f"  fastText supervised, every label's probability: {rates['fasttext_all']:8,.0f} ({rates['fasttext_all'] / reference:.2f}x)")
+    print(f"  stance arrays model (probabilities + scope):    {rates['arrays']:8,.0f} ({rates['arrays'] / reference:.2f}x fastText)")
+    _, cpu_rate, peak = bulk_prediction(n, 1)
+    print(
+        f"  `stance predict --input` {n:,}-row CSV -> CSV: {cpu_rate:8,.0f} ({cpu_rate / reference:.2f}x fastText), peak memory {peak:,.0f} MB"
+    )
 
 
 def extraction_cpu_seconds(paths: list[Path], target_bytes: int) -> tuple[float, int]:
@@ -203,13 +283,14 @@ def main() -> None:
     print(f"predict stance + tone, {len(texts):,} statements, one core:")
     print(f"  scikit-learn word+char pipeline per target (baseline): {baseline:8,.0f} statements/s")
     print(f"  arrays model, one shared transform:                     {arrays_rate:8,.0f} statements/s ({arrays_rate / baseline:.1f}x)")
+    bulk_against_fasttext(20_000 if quick else 100_000, 2 if quick else 3)
     sizes = [20_000 if quick else 200_000] + ([1_000_000] if "--million" in sys.argv else [])
     for n in sizes:
         for jobs in (1, 2) if n < 1_000_000 else (2,):
-            rate, peak = bulk_prediction(n, jobs)
+            rate, cpu_rate, peak = bulk_prediction(n, jobs)
             print(
                 f"`stance predict --input` {n:,}-row CSV, --jobs {jobs}: {rate:8,.0f} statements/s "
-                f"({rate / baseline:.1f}x the baseline), peak memory {peak:,.0f} MB (all processes)"
+                f"({rate / baseline:.1f}x the baseline; {cpu_rate:,.0f} per CPU-second), peak memory {peak:,.0f} MB (all processes)"
             )
     for name, paths, size in (("articles", articles, 2_000_000), ("transcripts", transcripts, 1_000_000)):
         cpu, count = extraction_cpu_seconds(paths, size // (5 if quick else 1))

@@ -15,21 +15,22 @@ import json
 import re
 import zipfile
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
 
-from stance.boilerplate import strip_boilerplate
 from stance.features import WORD_TOKEN_PATTERN
-from stance.preprocess import NEGATION_PREFIX, prepare_texts
+from stance.ngrams import BREAK, char_trie, char_wb_sequence, joined_with_breaks, word_sequence, word_trie
+from stance.preprocess import LOWERED_NEGATOR_ENDINGS, LOWERED_NEGATORS, NEGATION_PREFIX, mark_negation_scopes, prepare_texts
 
 ARRAYS_JSON = "model_arrays.json"
 ARRAYS_NPZ = "model_arrays.npz"
 FORMAT = "stance-arrays/2"
 READABLE_FORMATS = ("stance-arrays/1", FORMAT)  # /1 has no text preparation step
-WORD_CACHE_SIZE = 200_000
-CHUNK = 500
-_WORD = re.compile(r"[^\W\d_][\w'’-]*")  # words, not numbers
+CHUNK = 250  # texts transformed at once: larger chunks are hardly faster and take more memory
+_WORD_TOKENS = r"\w+(?:['’-]+\w+)*"  # = WORD_TOKEN_PATTERN: from a run's first word character to its last
+_WORD_OR_BREAK = re.compile(rf"[^\W\d_][\w'’-]*|{BREAK}")  # words, not numbers; or the end of a text
 
 
 @dataclass
@@ -55,16 +56,11 @@ class FeatureSet:
     def transform(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """TF-IDF of many texts as (row, column, value) triples, sorted by row then column,
         L2-normalised per row like scikit-learn (rows with no known n-gram have no triple)."""
-        add_columns = self._add_word_ngram_columns if self.analyzer == "word" else self._add_char_ngram_columns
-        found: list[int] = []
-        lengths = np.empty(len(texts), dtype=np.int64)
-        for row, text in enumerate(texts):
-            before = len(found)
-            add_columns(found, text.lower() if self.lowercase else text)
-            lengths[row] = len(found) - before
+        if self.lowercase:
+            texts = [text.lower() for text in texts]
+        rows, columns = self._ngram_columns(texts)
         width = max(len(self.vocabulary), 1)
-        rows = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
-        keys, counts = np.unique(rows * width + np.fromiter(found, dtype=np.int64, count=len(found)), return_counts=True)
+        keys, counts = np.unique(rows * width + columns, return_counts=True)
         rows, columns = np.divmod(keys, width)
         values = counts.astype(np.float64)
         if self.sublinear_tf:
@@ -75,59 +71,33 @@ class FeatureSet:
             values /= norms[rows]
         return rows, columns, values
 
-    def _add_word_ngram_columns(self, found: list[int], text: str) -> None:
-        """Append the column of each word n-gram of ``text`` in the vocabulary, as often as it
-        occurs: scikit-learn's word analyzer (tokens by ``token_pattern``, n-grams joined by
-        a space), looked up as tuples so no n-gram string is built."""
-        keys = self._word_keys
-        tokens = self._token_re.findall(text)
+    def _ngram_columns(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(row, column) of every vocabulary n-gram in ``texts``, once per occurrence, found for the
+        whole batch at once (:mod:`stance.ngrams`)."""
         low, high = self.ngram_range
-        for n in range(low, min(high, len(tokens)) + 1):
-            grams = tokens if n == 1 else zip(*[tokens[i:] for i in range(n)], strict=False)  # shifted copies: n-grams
-            found.extend([c for c in map(keys.get, grams) if c is not None])
-
-    def _add_char_ngram_columns(self, found: list[int], text: str) -> None:
-        """Append the column of each ``char_wb`` n-gram of ``text`` in the vocabulary.
-
-        These n-grams never cross a word, so each distinct word's columns are computed once
-        and cached; the cache is emptied when it passes :data:`WORD_CACHE_SIZE` words,
-        which bounds memory on any input.
-        """
-        cache = self._word_cache
-        for word in text.split():
-            columns = cache.get(word)
-            if columns is None:
-                if len(cache) >= WORD_CACHE_SIZE:
-                    cache.clear()
-                columns = cache[word] = tuple([c for c in map(self.vocabulary.get, self._char_ngrams(word)) if c is not None])
-            found.extend(columns)
-
-    def _char_ngrams(self, word: str) -> list[str]:
-        """scikit-learn's ``char_wb`` n-grams of one word: padded with a space each side;
-        a word no longer than n gives itself (padded) once, and no longer n-grams."""
-        word = f" {word} "
-        low, high = self.ngram_range
-        grams = []
-        for n in range(low, high + 1):
-            if len(word) <= n:
-                grams.append(word)
-                break
-            grams += [word[i : i + n] for i in range(len(word) - n + 1)]
-        return grams
+        if not texts:
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+        if self.analyzer == "word":
+            ids, trie = self._trie
+            sequence, rows = word_sequence(texts, self._tokens_or_break, ids, high)
+            positions, columns = trie.search(sequence, low, high)
+        else:
+            codes, trie = self._trie
+            sequence, rows, whole = char_wb_sequence(texts, codes, low, high)
+            positions, columns = trie.search(sequence, low, high, whole)
+        return rows[positions], columns
 
     @functools.cached_property
-    def _word_cache(self) -> dict[str, tuple[int, ...]]:
-        return {}
+    def _trie(self) -> tuple:
+        """The vocabulary as a trie over word ids or character codes, built on first use."""
+        terms = sorted(self.vocabulary, key=self.vocabulary.__getitem__)  # by column (not kept: explanations only need it)
+        return word_trie(terms) if self.analyzer == "word" else char_trie(terms, self.ngram_range[0])
 
     @functools.cached_property
-    def _token_re(self) -> re.Pattern:
-        return re.compile(self.token_pattern)
-
-    @functools.cached_property
-    def _word_keys(self) -> dict:
-        """The vocabulary keyed by token tuples (n >= 2) or tokens (n = 1); tokens never
-        hold a space, so splitting a term on spaces gives its tokens back."""
-        return {(term if " " not in term else tuple(term.split(" "))): column for term, column in self.vocabulary.items()}
+    def _tokens_or_break(self) -> re.Pattern:
+        # stance's token pattern finds the same tokens as this one, which needs no word-boundary tests (quicker).
+        pattern = _WORD_TOKENS if self.token_pattern == WORD_TOKEN_PATTERN else self.token_pattern
+        return re.compile(f"{pattern}|{BREAK}")
 
     def transform_one(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Column indices and TF-IDF values of one text (L2-normalised like scikit-learn)."""
@@ -146,10 +116,7 @@ class TargetArrays:
 
     def prepared(self, texts: list[str], cache: dict) -> list[str]:
         """``texts`` as this target's features read them; targets with equal settings share ``cache``."""
-        key = ("prepared", json.dumps(self.prepare, sort_keys=True))
-        if key not in cache:
-            cache[key] = prepare_texts(texts, **self.prepare) if self.prepare else texts
-        return cache[key]
+        return _prepared(self.prepare, texts, cache)
 
     def explain(self, text: str, chosen: int, runner_up: int, top: int = 8) -> list[tuple[str, float]]:
         """The n-grams that moved ``text`` toward label ``chosen`` and away from
@@ -175,43 +142,133 @@ class TargetArrays:
         return [(term, weight) for term, weight in ranked[:top] if weight > 0]
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
-        return _probabilities_in_chunks({"": self}, texts)[""]
+        return _probabilities_in_chunks({"": self}, texts)[0][""]
 
-    def decisions(self, texts: list[str], transformed: dict) -> np.ndarray:
-        """Decision values, one row per text. ``transformed`` caches the prepared texts and each
-        feature set's TF-IDF triples, so targets sharing a vectorizer transform the texts once."""
-        total = np.tile(self.intercept, (len(texts), 1))
-        prepared = self.prepared(texts, transformed)
-        for features, coef in zip(self.feature_sets, self._coef_by_feature_set, strict=True):
-            key = (id(prepared), id(features))
-            if key not in transformed:
-                transformed[key] = features.transform(prepared)
-            rows, columns, values = transformed[key]
-            if len(rows):
-                starts = np.flatnonzero(np.diff(rows, prepend=-1))
-                total[rows[starts]] += np.add.reduceat(coef.take(columns, axis=0) * values[:, None], starts, axis=0)
-        return total
-
-    @functools.cached_property
-    def _coef_by_feature_set(self) -> list[np.ndarray]:
-        """Each feature set's block of coefficients, one contiguous row per feature."""
+    def coef_by_feature_set(self) -> list[np.ndarray]:
+        """Each feature set's block of coefficients (a view: one row per class, one column per feature)."""
         ends = [*self.offsets[1:], self.coef.shape[1]]
-        return [np.ascontiguousarray(self.coef[:, start:end].T) for start, end in zip(self.offsets, ends, strict=True)]
+        return [self.coef[:, start:end] for start, end in zip(self.offsets, ends, strict=True)]
 
 
-def _probabilities_in_chunks(targets: dict[str, TargetArrays], texts: list[str]) -> dict[str, np.ndarray]:
-    """Probabilities of ``texts`` for each target, in chunks of :data:`CHUNK` texts (which
-    keeps the working arrays small); targets sharing a vectorizer transform each chunk once."""
+def _prepared(prepare: dict, texts: list[str], cache: dict) -> list[str]:
+    """``texts`` prepared with ``prepare`` (the keyword arguments of :func:`prepare_texts`); the
+    texts without boilerplate are kept in ``cache`` too, for every setting and the known-word share."""
+    key = ("prepared", json.dumps(prepare, sort_keys=True))
+    if key not in cache:
+        if not prepare:
+            cache[key] = texts
+        elif prepare.get("boilerplate", True) and prepare.get("negation", True):
+            cache[key] = _negation_marked(_without_boilerplate(texts, cache), cache)
+        elif prepare.get("boilerplate", True):
+            cache[key] = _without_boilerplate(texts, cache)
+        else:
+            cache[key] = prepare_texts(texts, **prepare)
+    return cache[key]
+
+
+def _without_boilerplate(texts: list[str], cache: dict) -> list[str]:
+    if "stripped" not in cache:
+        cache["stripped"] = prepare_texts(texts, negation=False, boilerplate=True)
+    return cache["stripped"]
+
+
+@dataclass
+class _Words:
+    """The words of texts (:data:`_WORD_OR_BREAK`), each lowercased, and the text each belongs to."""
+
+    lowered: list[str]  # with a BREAK after each text's words
+    rows: np.ndarray
+    breaks: np.ndarray
+
+    @classmethod
+    def of(cls, texts: list[str], cache: dict) -> _Words:
+        """The words of ``texts`` (without boilerplate: both users read them so), found once per chunk."""
+        if "words" not in cache:
+            words = _WORD_OR_BREAK.findall(joined_with_breaks(texts))
+            lowered = "\n".join(words).lower().split("\n")  # words hold no newline; lowering never makes one
+            breaks = np.fromiter(map(BREAK.__eq__, lowered), dtype=bool, count=len(lowered))
+            cache["words"] = cls(lowered, np.cumsum(breaks) - breaks, breaks)
+        return cache["words"]
+
+
+def _negation_marked(stripped: list[str], cache: dict) -> list[str]:
+    """:func:`stance.preprocess.mark_negations` of texts without boilerplate, searching only the
+    texts with a word that lowercases to a negator's form (the words are found once per chunk,
+    for the known-word share too); the others cannot hold a negator and stay as they are."""
+    words = _Words.of(stripped, cache)
+    negator = np.fromiter(map(LOWERED_NEGATORS.__contains__, words.lowered), dtype=bool, count=len(words.lowered))
+    negator |= np.fromiter(map(str.endswith, words.lowered, repeat(LOWERED_NEGATOR_ENDINGS)), dtype=bool, count=len(words.lowered))
+    marked = list(stripped)
+    for index in np.unique(words.rows[negator]).tolist():
+        marked[index] = mark_negation_scopes(stripped[index])
+    return marked
+
+
+@dataclass
+class _Block:
+    """One feature set of texts prepared one way, with the coefficients of every target that
+    reads it side by side, so a chunk is transformed and multiplied once for all of them."""
+
+    prepare: dict
+    features: FeatureSet
+    coef: np.ndarray  # (classes of every target, features)
+    columns: dict[str, slice]  # each target's rows of ``coef``
+
+
+def _blocks(targets: dict[str, TargetArrays]) -> list[_Block]:
+    parts: dict[tuple, tuple[dict, FeatureSet, dict[str, np.ndarray]]] = {}
+    for name, target in targets.items():
+        for features, coef in zip(target.feature_sets, target.coef_by_feature_set(), strict=True):
+            key = (json.dumps(target.prepare, sort_keys=True), id(features))
+            parts.setdefault(key, (target.prepare, features, {}))[2][name] = coef
+    blocks = []
+    for prepare, features, coefs in parts.values():
+        ends = np.cumsum([c.shape[0] for c in coefs.values()])
+        columns = {name: slice(end - c.shape[0], end) for (name, c), end in zip(coefs.items(), ends.tolist(), strict=True)}
+        blocks.append(_Block(prepare, features, np.ascontiguousarray(np.vstack(list(coefs.values()))), columns))
+    return blocks
+
+
+def _probabilities_in_chunks(
+    targets: dict[str, TargetArrays], texts: list[str], blocks: list[_Block] | None = None, known: dict[str, int] | None = None
+) -> tuple[dict[str, np.ndarray], np.ndarray | None]:
+    """Probabilities of ``texts`` for each target, in chunks of :data:`CHUNK` texts (which keeps
+    the working arrays small); targets sharing a vectorizer transform each chunk once. With
+    ``known`` (:meth:`ArrayModel._known_lookup`), also each text's known-word share."""
+    blocks = blocks if blocks is not None else _blocks(targets)
     decisions: dict[str, list[np.ndarray]] = {name: [] for name in targets}
+    shares = []
     for start in range(0, len(texts), CHUNK):
         chunk = texts[start : start + CHUNK]
-        transformed: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-        for name, target in targets.items():
-            decisions[name].append(target.decisions(chunk, transformed))
-    return {
+        cache: dict = {}
+        totals = {name: np.tile(target.intercept, (len(chunk), 1)) for name, target in targets.items()}
+        for block in blocks:
+            rows, columns, values = block.features.transform(_prepared(block.prepare, chunk, cache))
+            if len(rows):
+                starts = np.flatnonzero(np.diff(rows, prepend=-1))
+                weighted = block.coef.take(columns, axis=1)  # one contiguous row per class: summed segment by segment
+                weighted *= values
+                sums = np.add.reduceat(weighted, starts, axis=1)
+                for name, part in block.columns.items():
+                    totals[name][rows[starts]] += sums[part].T
+        for name, total in totals.items():
+            decisions[name].append(total)
+        if known is not None:
+            shares.append(_known_word_share(_Words.of(_without_boilerplate(chunk, cache), cache), known))
+    probabilities = {
         name: _probabilities(np.concatenate(parts) if parts else np.empty((0, targets[name].coef.shape[0])))
         for name, parts in decisions.items()
     }
+    return probabilities, (np.concatenate(shares) if shares else np.zeros(0)) if known is not None else None
+
+
+def _known_word_share(words: _Words, known: dict[str, int]) -> np.ndarray:
+    """The share of each text's words that ``known`` maps to 1, for all texts at once (one lookup per word, in C)."""
+    count = int(words.breaks.sum())
+    kinds = np.fromiter(map(known.get, words.lowered, repeat(0)), dtype=np.int64, count=len(words.lowered))
+    counts = np.bincount(words.rows[~words.breaks], minlength=count).astype(np.float64)
+    hits = np.bincount(words.rows[kinds > 0], minlength=count)
+    return np.divide(hits, counts, out=np.zeros(count), where=counts > 0)
 
 
 def _probabilities(decision: np.ndarray) -> np.ndarray:
@@ -245,32 +302,42 @@ class ArrayModel:
 
     def predict_all(self, texts: list[str]) -> dict[str, np.ndarray]:
         """Probabilities for every target, transforming the texts once per shared vectorizer."""
-        return _probabilities_in_chunks(self.targets_arrays, texts)
+        return _probabilities_in_chunks(self.targets_arrays, texts, self._blocks)[0]
+
+    def predict_with_known_share(self, texts: list[str]) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        """:meth:`predict_all` and :meth:`known_word_share` in one pass (boilerplate is cut once)."""
+        return _probabilities_in_chunks(self.targets_arrays, texts, self._blocks, self._known_lookup)
 
     def known_word_share(self, texts: list[str]) -> np.ndarray:
         """The share of each text's words that the model has a word feature for (0 for no word).
 
         English statements score near 1; text in another language or no language scores
         near 0, so a label for it would be a guess."""
-        known = self._known_words
-        shares = np.zeros(len(texts))
-        for i, text in enumerate(texts):
-            words = [w.lower() for w in _WORD.findall(strip_boilerplate(text))]
-            if words:
-                shares[i] = sum(w in known for w in words) / len(words)
-        return shares
+        shares = [
+            _known_word_share(_Words.of(prepare_texts(texts[i : i + CHUNK], negation=False), {}), self._known_lookup)
+            for i in range(0, len(texts), CHUNK)
+        ]
+        return np.concatenate(shares) if shares else np.zeros(0)
 
     @functools.cached_property
-    def _known_words(self) -> frozenset[str]:
-        """Single-word terms of every word vocabulary, with negation marks taken off."""
-        return frozenset(
-            term.removeprefix(NEGATION_PREFIX)
-            for target in self.targets_arrays.values()
-            for features in target.feature_sets
-            if features.analyzer == "word"
-            for term in features.vocabulary
-            if " " not in term
+    def _blocks(self) -> list[_Block]:
+        return _blocks(self.targets_arrays)
+
+    @functools.cached_property
+    def _known_lookup(self) -> dict[str, int]:
+        """1 for each single-word term of every word vocabulary, with negation marks taken off."""
+        known = dict.fromkeys(
+            (
+                term.removeprefix(NEGATION_PREFIX)
+                for target in self.targets_arrays.values()
+                for features in target.feature_sets
+                if features.analyzer == "word"
+                for term in features.vocabulary
+                if " " not in term
+            ),
+            1,
         )
+        return known
 
     @classmethod
     def from_pipelines(cls, pipelines: dict) -> ArrayModel:

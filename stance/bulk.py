@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import BinaryIO, TextIO
 
 from stance.errors import InputError
-from stance.escaping import csv_dict_writer, neutralise_formula, restore_row
+from stance.escaping import csv_writer, neutralise_formula, restore_row
 from stance.processes import prepare_worker
 from stance.sources import parse_json
 
@@ -185,10 +185,10 @@ def write_rows(
     out: TextIO,
     rows: list[dict],
     fmt: str,
-    writer: csv.DictWriter | None = None,
+    writer: tuple | None = None,
     columns: list[str] | None = None,
     keep_formulas: bool = False,
-) -> csv.DictWriter | None:
+) -> tuple | None:
     """Write classified rows to ``out`` as JSON lines, CSV or TSV (empty cells for None).
 
     Values JSON has no type for (dates read from Parquet) are written as text.
@@ -204,12 +204,15 @@ def write_rows(
     if not rows:
         return writer
     if writer is None:
-        delimiter = "\t" if fmt == "tsv" else ","
         fieldnames = list(columns or rows[0])
-        writer = csv_dict_writer(out, fieldnames, extrasaction="ignore", delimiter=delimiter)  # a field with a CR is quoted too
-        writer.writerow({name: name if keep_formulas else neutralise_formula(name) for name in fieldnames})
+        writer = (csv_writer(out, delimiter="\t" if fmt == "tsv" else ","), fieldnames)  # a field with a CR is quoted too
+        writer[0].writerow([name if keep_formulas else neutralise_formula(name) for name in fieldnames])
+    csv_out, fieldnames = writer
     guard = (lambda value: value) if keep_formulas else neutralise_formula
-    writer.writerows({k: "" if v is None else guard(v) for k, v in row.items()} for row in rows)
+    # Only text can be a formula: numbers and None (an empty cell) skip the check.
+    csv_out.writerows(
+        [["" if value is None else guard(value) if value.__class__ is str else value for value in map(row.get, fieldnames)] for row in rows]
+    )
     return writer
 
 

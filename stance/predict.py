@@ -26,26 +26,29 @@ def predict_rows(
 
     texts = [str(t) for t in texts]
     usable = [i for i, t in enumerate(texts) if t.strip()]
+    unusable = [i for i, t in enumerate(texts) if not t.strip()]
     rows: list[dict] = [{} for _ in texts]
     batch = [texts[i] for i in usable]
-    shared = model.predict_all(batch) if usable and hasattr(model, "predict_all") else None
-    in_scope = _arrays(model).known_word_share(batch) >= min_known_share if usable and min_known_share > 0 else np.ones(len(batch), bool)
+    shared, shares = _predictions_and_known_share(model, batch) if usable else (None, None)
+    in_scope = shares >= min_known_share if usable and min_known_share > 0 else np.ones(len(batch), bool)
     for target in model.targets:
         labels = model.labels(target)
         columns = [f"{target}_p_{label}" for label in labels]
-        for row in rows:
-            row[target] = ""
-            row[f"{target}_p"] = None
-            row.update(dict.fromkeys(columns))
+        for i in unusable:  # the same keys, in the same order, as a classified text gets
+            rows[i][target] = ""
+            rows[i][f"{target}_p"] = None
+            rows[i].update(dict.fromkeys(columns))
         if not usable:
             continue
         proba = shared[target] if shared is not None else model.predict_proba(target, batch)
         best = proba.argmax(axis=1)  # the first of equal maxima, as a stable sort would give
         confident = (proba[np.arange(len(batch)), best] >= min_confidence) & in_scope
+        top = f"{target}_p"
         for i, p, b, sure in zip(usable, proba.tolist(), best.tolist(), confident.tolist(), strict=True):
-            rows[i][target] = labels[b] if sure else UNCERTAIN
-            rows[i][f"{target}_p"] = p[b]  # the top label's probability (what --min-confidence compares)
-            rows[i].update(zip(columns, p, strict=True))
+            row = rows[i]
+            row[target] = labels[b] if sure else UNCERTAIN
+            row[top] = p[b]  # the top label's probability (what --min-confidence compares)
+            row.update(zip(columns, p, strict=True))
             if explain:
                 order = sorted(range(len(labels)), key=lambda j, p=p: -p[j])
                 pushes = _arrays(model).explain(target, texts[i], order[0], order[1], explain)
@@ -64,7 +67,7 @@ def classify_rows(
     if not rows:
         return []
     predictions = predict_rows(model, [str(row.get(text_column) or "") for row in rows], min_confidence)
-    if names:
+    if names and any(name != renamed for name, renamed in names.items()):
         predictions = [{names.get(k, k): v for k, v in prediction.items()} for prediction in predictions]
     return [{**row, **prediction} for row, prediction in zip(rows, predictions, strict=True)]
 
@@ -83,6 +86,15 @@ def prediction_names(predicted: Sequence[str], input_columns: Sequence[str]) -> 
     while any(prefix + name in taken for name in predicted):
         prefix += "predicted_"
     return {name: prefix + name for name in predicted}
+
+
+def _predictions_and_known_share(model, texts: list[str]) -> tuple[dict | None, np.ndarray]:
+    """Every target's probabilities (None when ``model`` predicts one target at a time) and the
+    known-word share of ``texts``; the arrays model gives both in one pass."""
+    arrays = getattr(model, "arrays", None)
+    if hasattr(model, "predict_all") and hasattr(arrays, "predict_with_known_share"):
+        return arrays.predict_with_known_share(texts)
+    return (model.predict_all(texts) if hasattr(model, "predict_all") else None), _arrays(model).known_word_share(texts)
 
 
 def _arrays(model):

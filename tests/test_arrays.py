@@ -6,6 +6,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from stance.arrays import ARRAYS_JSON, ARRAYS_NPZ
 from stance.labels import load_labels
@@ -127,20 +129,89 @@ def test_deeply_nested_arrays_json_is_refused(trained_model_dir, tmp_path):
         load_predictor(copy)
 
 
-def test_word_cache_is_bounded_and_does_not_change_results(trained_model_dir, monkeypatch):
+def test_chunking_does_not_change_results(trained_model_dir, monkeypatch):
     import stance.arrays
 
     fast = load_predictor(trained_model_dir)
     texts = load_labels([LABELS])["text"].tolist()[:300] + HOSTILE
-    expected = fast.predict_all(texts)
-    monkeypatch.setattr(stance.arrays, "WORD_CACHE_SIZE", 5)
+    expected, expected_share = fast.arrays.predict_with_known_share(texts)
     monkeypatch.setattr(stance.arrays, "CHUNK", 7)
-    fresh = load_predictor(trained_model_dir)
-    again = fresh.predict_all(texts)
-    for target in fresh.targets:
+    again, share = load_predictor(trained_model_dir).arrays.predict_with_known_share(texts)
+    for target in fast.targets:
         assert np.abs(again[target] - expected[target]).max() < 1e-12
-    caches = [f._word_cache for t in fresh.arrays.targets_arrays.values() for f in t.feature_sets if f.analyzer == "char_wb"]
-    assert caches and all(len(cache) <= 5 for cache in caches)
+    assert np.array_equal(share, expected_share)
+
+
+# Texts where a shortcut in the vectorised analyzers would show: every kind of whitespace
+# (scikit-learn splits char_wb words on str.split()), characters no n-gram holds, words of
+# one and two letters (padded shorter than an n-gram), NUL (the batch separator), lone
+# surrogates, case changes that change length (İ) or depend on context (final sigma),
+# digits, punctuation alone, curly quotes, negation scopes.
+TRICKY = [
+    "a",
+    "I",
+    "ab c de",
+    "no",
+    "not",
+    "...",
+    "!!! ??? ---",
+    "12 345 6789 0.5% 1,000,000",
+    "’Tis ’twas don’t can't won’t -- 'quoted' ‘single’",
+    "word\x00word \x00 nul\x00",
+    "\x01\x02 control \x1c\x1d\x1e\x1f separators",
+    "tab\there\x0bvertical\x0cform\x85next\u2028line\u2029para\u3000ideo\u00a0nbsp\u202fnarrow",
+    "İSTANBUL İstanbul ıi ΣΑΣ ΟΔΟΣ. σας ΑΣ.Β",
+    "Straße STRASSE ﬁnance ǅungla Ⅻ ⓐⓑ",
+    "北朝鲜 发射 导弹。 Северная Корея запустила ракету. كوريا الشمالية",
+    "emoji 😀😀 👍🏽 flags 🇰🇷 and \ud800 lone \udfff surrogates",
+    "x" * 3000,
+    "supercalifragilisticexpialidocious antidisestablishmentarianism",
+    "We do not condemn anyone, but we will never accept it; nothing NOTHING nothİng wıthout doubt",
+    "_no _not 'not never- no_one no-one won't_",
+    "Pyongyang, May 3 (KCNA) -- We will not tolerate it. -0-",
+    "We stand with our allies. ###   ",
+    "\n\n  leading and trailing whitespace  \t\n",
+]
+
+
+def test_arrays_match_pipelines_on_tricky_texts(trained_model_dir):
+    pipelines = load_model(trained_model_dir)
+    fast = load_predictor(trained_model_dir)
+    texts = TRICKY + [a + " " + b for a in TRICKY[:8] for b in TRICKY[8:16]]
+    shared = fast.predict_all(texts)
+    for target in pipelines.targets:
+        expected = pipelines.predict_proba(target, texts)
+        assert np.abs(shared[target] - expected).max() < 1e-9
+        one_by_one = np.vstack([fast.predict_proba(target, [text]) for text in texts])
+        assert np.abs(one_by_one - expected).max() < 1e-9
+
+
+def test_feature_triples_equal_scikit_learn_matrices(trained_model_dir):
+    """Each vectorizer's TF-IDF values, not only the probabilities, equal scikit-learn's."""
+    pipelines = load_model(trained_model_dir)
+    fast = load_predictor(trained_model_dir)
+    texts = load_labels([LABELS])["text"].tolist()[:200] + TRICKY + HOSTILE
+    for target in pipelines.targets:
+        features = pipelines.pipelines[target].named_steps["features"]
+        prepared = features.named_steps["prepare"].transform(texts)
+        arrays = fast.arrays.targets_arrays[target]
+        for (_, vectorizer), feature_set in zip(features.named_steps["union"].transformer_list, arrays.feature_sets, strict=True):
+            expected = vectorizer.transform(prepared).tocoo()
+            rows, columns, values = feature_set.transform(prepared)
+            got = dict(zip(zip(rows.tolist(), columns.tolist(), strict=True), values.tolist(), strict=True))
+            want = dict(zip(zip(expected.row.tolist(), expected.col.tolist(), strict=True), expected.data.tolist(), strict=True))
+            assert got.keys() == want.keys()
+            assert max(abs(got[key] - want[key]) for key in want) < 1e-12
+
+
+def test_known_word_share_counts_words_the_model_knows(trained_model_dir):
+    fast = load_predictor(trained_model_dir).arrays
+    known = next(word for word, kind in sorted(fast._known_lookup.items()) if kind == 1 and word.isalpha())
+    texts = ["", "12 34", f"{known} zzqx", f"{known.upper()} {known}", "zzqx qqzz", f"Pyongyang, May 3 (KCNA) -- {known} -0-"]
+    shares = fast.known_word_share(texts)
+    assert shares.tolist() == [0.0, 0.0, 0.5, 1.0, 0.0, 1.0]
+    _, together = fast.predict_with_known_share(texts)
+    assert np.array_equal(together, shares)
 
 
 def test_no_texts_give_empty_probabilities(trained_model_dir):
@@ -148,3 +219,48 @@ def test_no_texts_give_empty_probabilities(trained_model_dir):
     for target, probabilities in fast.predict_all([]).items():
         assert probabilities.shape == (0, len(fast.labels(target)))
         assert fast.predict_proba(target, []).shape == (0, len(fast.labels(target)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.lists(
+            st.sampled_from(
+                [
+                    "not",
+                    "NOT",
+                    "No",
+                    "nothİng",
+                    "NOTHıNG",
+                    "wİthout",
+                    "3don't",
+                    "can’t",
+                    "N'T",
+                    "x",
+                    "İ",
+                    "but",
+                    ",",
+                    " ",
+                    "\n",
+                    "_",
+                    "-",
+                    "'",
+                    "’",
+                    "\x00",
+                    "Σ",
+                    "(KCNA) --",
+                    "-0-",
+                ]
+            ),
+            max_size=20,
+        ).map("".join),
+        max_size=6,
+    )
+)
+def test_arrays_prepare_texts_like_the_pipeline(texts):
+    """The arrays predictor marks negation only in texts with a word that lowercases to a negator's
+    form: it must give what stance.preprocess.prepare_texts gives the pipeline."""
+    from stance.arrays import _prepared
+    from stance.preprocess import prepare_texts
+
+    assert _prepared({"negation": True, "boilerplate": True}, texts, {}) == prepare_texts(texts)

@@ -41,3 +41,16 @@ def test_author_line_alone_is_dropped():
     text = "Office of the Spokesperson"
     assert trim_span(text, 0, len(text)) == (0, 0)
     assert strip_boilerplate(text) == text  # nothing else to keep: prediction input stays as given
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["We will stand. -0- ", "We will stand.\n###\n", "We will stand. #####", "End (END)\t", "x -30-", "x-0-y", "-0-", "   ", ""],
+)
+def test_end_marker_shortcut_changes_nothing(text):
+    """Only texts ending (whitespace aside) as an end marker does are searched for one."""
+    from stance.boilerplate import _END_MARKER
+
+    marker = _END_MARKER.search(text)
+    expected = (0, marker.start()) if marker else (0, len(text))
+    assert trim_span(text, 0, len(text)) == expected

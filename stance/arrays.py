@@ -30,7 +30,8 @@ FORMAT = "stance-arrays/2"
 READABLE_FORMATS = ("stance-arrays/1", FORMAT)  # /1 has no text preparation step
 CHUNK = 250  # texts transformed at once: larger chunks are hardly faster and take more memory
 _WORD_TOKENS = r"\w+(?:['’-]+\w+)*"  # = WORD_TOKEN_PATTERN: from a run's first word character to its last
-_WORD_OR_BREAK = re.compile(rf"[^\W\d_][\w'’-]*|{BREAK}")  # words, not numbers; or the end of a text
+KNOWN_WORD_PATTERN = r"[^\W\d_][\w'’-]*"  # words, not numbers: what the known-word share counts
+_WORD_OR_BREAK = re.compile(rf"{KNOWN_WORD_PATTERN}|{BREAK}")  # a word, or the end of a text
 
 
 @dataclass

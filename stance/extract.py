@@ -125,6 +125,58 @@ def canonical_speaker_rows(rows: list[dict]) -> None:
             row["speaker"] = " ".join(row["speaker"].split())
 
 
+SPOOL_BATCH = 2000  # rows per marshal record in the spool of canonical_rows
+
+
+def canonical_rows(rows: Iterable[dict]) -> Iterator[dict]:
+    """:func:`canonical_speaker_rows` for a stream of output rows, in bounded memory.
+
+    One name per speaker needs the whole run before the first row can be written, so the
+    rows are spooled to an anonymous temporary file as they come (in batches), the name
+    table is built from one pass over the spool (only names are kept), and the rows are
+    read back and yielded with their canonical names. Memory holds a batch and the name table.
+    Nothing is yielded before ``rows`` is exhausted: every input error comes first.
+    """
+    import marshal
+    import tempfile
+
+    with tempfile.TemporaryFile(prefix="stance-extract-") as spool:
+        keys: tuple[str, ...] = ()
+        batch: list[tuple] = []
+        for row in rows:
+            keys = keys or tuple(row)
+            batch.append(tuple(row.values()))  # every row has the same columns (Statement.as_row)
+            if len(batch) >= SPOOL_BATCH:
+                marshal.dump(batch, spool)
+                batch = []
+        if batch:
+            marshal.dump(batch, spool)
+        if not keys:
+            return
+        source, record, resolved = (keys.index(k) for k in ("source", "record", "speaker_resolved"))
+        name_of = speaker_names((r[source], r[record], r[resolved]) for r in _spooled(spool))
+        speaker = keys.index("speaker")
+        for values in _spooled(spool):
+            row = dict(zip(keys, values))
+            row["speaker_resolved"] = name_of(values[source], values[record], values[resolved])
+            if values[speaker]:
+                row["speaker"] = " ".join(values[speaker].split())
+            yield row
+
+
+def _spooled(spool) -> Iterator[tuple]:
+    """The rows written to ``spool`` by :func:`canonical_rows`, from its start."""
+    import marshal
+
+    spool.seek(0)
+    while True:
+        try:
+            batch = marshal.load(spool)
+        except EOFError:
+            return
+        yield from batch
+
+
 def speaker_names(mentions: Iterable[tuple[str, str, str | None]]) -> Callable[[str, str, str | None], str | None]:
     """From every ``(source, record, resolved name)`` of a run, a function giving each its canonical name.
 
@@ -184,6 +236,7 @@ def _person_key_name(name: str | None) -> list[str] | None:
     return words
 
 
+@lru_cache(maxsize=8192)  # a run names the same people again and again
 def person_key(name: str | None) -> frozenset[str] | None:
     """What identifies a person's full name: its first and last word, in either order, so
     'Antony J. Blinken' is 'Antony Blinken' and 'Kishida Fumio' is 'Fumio Kishida'; None if

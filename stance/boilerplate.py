@@ -25,6 +25,7 @@ _DATELINE = re.compile(
     rf"\((?:{_AGENCIES})\)\s*(?:--|—|–|-|:)\s*"
 )
 _END_MARKER = re.compile(r"\s*(?:-0-|-30-|#{3,}|\(END\))\s*$")
+_END_MARKER_TAILS = ("-0-", "-30-", "###", "(END)")  # what a span ends with (white space aside) when _END_MARKER is in it
 # A line that only names the issuing office.
 _AUTHOR_ONLY = re.compile(r"^\s*(?:Office of the Spokesperson|Office of the Press Secretary|Media Note|Press Statement)\s*$", re.I)
 
@@ -41,7 +42,8 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
     if dateline:
         start += dateline.end()
         piece = piece[dateline.end() :]
-    marker = _END_MARKER.search(piece)
+    # The search tries every position of the span: only worth it when the span ends with a marker.
+    marker = _END_MARKER.search(piece) if piece.rstrip().endswith(_END_MARKER_TAILS) else None
     if marker:
         end = start + marker.start()
     return start, max(start, end)

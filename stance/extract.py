@@ -569,13 +569,14 @@ def _sentence_statements(
     for para_start, para_end in paragraph_spans(text, start, end, wrapped):
         for s, e in sentence_spans(text, para_start, para_end):
             s, e = trim_span(text, s, e)
+            sentence = text[s:e]
             if (
                 e == s
-                or _STAGE_DIRECTION.match(text[s:e])
-                or _STAGE_DIRECTION_LINES.match(text[s:e])
-                or text[s:e] == speaker
+                or _STAGE_DIRECTION.match(sentence)
+                or _STAGE_DIRECTION_LINES.match(sentence)
+                or sentence == speaker
                 or (s, e) == (para_start, para_end)
-                and _HEADING.match(text[s:e])
+                and _HEADING.match(sentence)
             ):
                 continue
             yield Statement.from_fragments(document, ((s, e),), speaker=speaker, resolved=resolved, side=side, cue=cue, kind=kind)
@@ -584,6 +585,7 @@ def _sentence_statements(
 # --- sides of transcript speakers -------------------------------------------
 
 
+@lru_cache(maxsize=256)  # a transcript gives one speaker many turns
 def turn_side(speaker: str | None, resolved: str | None, document: Document) -> str | None:
     """The side of a transcript's (or record's) speaker, following the source's structure.
 

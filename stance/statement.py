@@ -73,7 +73,9 @@ class Statement:
     ) -> Statement:
         """The statement made of ``document.text``'s ``fragments`` (joined by one space)."""
         return cls(
-            text=" ".join(document.text[s:e] for s, e in fragments),
+            text=document.text[fragments[0][0] : fragments[0][1]]
+            if len(fragments) == 1
+            else " ".join(document.text[s:e] for s, e in fragments),
             speaker=speaker,
             speaker_resolved=resolved,
             speaker_side=side,

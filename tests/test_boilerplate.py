@@ -41,3 +41,17 @@ def test_author_line_alone_is_dropped():
     text = "Office of the Spokesperson"
     assert trim_span(text, 0, len(text)) == (0, 0)
     assert strip_boilerplate(text) == text  # nothing else to keep: prediction input stays as given
+
+
+def test_end_marker_is_searched_only_where_a_span_ends_with_one():
+    """The shortcut in trim_span finds an end marker exactly when the full search does."""
+    import itertools
+
+    from stance import boilerplate
+
+    parts = ["-0-", "-30-", "###", "#", "(END)", " ", "\n", "\u3000", "\x1c", "a", "We said.", "-"]
+    for size in range(4):
+        for pieces in itertools.product(parts, repeat=size):
+            text = "".join(pieces)
+            shortcut = text.rstrip().endswith(boilerplate._END_MARKER_TAILS)
+            assert bool(boilerplate._END_MARKER.search(text)) == shortcut, repr(text)

@@ -38,7 +38,7 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
     piece = text[start:end]
     if _AUTHOR_ONLY.match(piece):
         return start, start
-    dateline = _DATELINE.match(piece)
+    dateline = _DATELINE.match(piece) if "(" in piece else None  # "(KCNA)": no bracket, no dateline
     if dateline:
         start += dateline.end()
         piece = piece[dateline.end() :]

@@ -157,7 +157,8 @@ def rendered_chunks(rows: Iterator[dict], columns: list[str], fmt: str, keep_for
         yield _take(buffer), 0  # the header of an empty output
     elif fmt == "jsonl":
         for batch in _batches(rows):
-            yield "".join(json.dumps({c: r.get(c) for c in columns}, ensure_ascii=False) + "\n" for r in batch), len(batch)
+            encode = _JSON_LINE.encode  # json.dumps(..., ensure_ascii=False) without a new encoder per row
+            yield "".join(encode({c: r.get(c) for c in columns}) + "\n" for r in batch), len(batch)
     elif fmt == "json":  # json.dumps(records, indent=2), one record at a time
         opening = "[\n"
         for batch in _batches(rows):
@@ -167,6 +168,9 @@ def rendered_chunks(rows: Iterator[dict], columns: list[str], fmt: str, keep_for
         yield ("[]\n" if opening == "[\n" else "\n]\n"), 0
     else:
         raise ValueError(f"{fmt} output is not streamed; use emit")
+
+
+_JSON_LINE = json.JSONEncoder(ensure_ascii=False)
 
 
 def _batches(rows: Iterator[dict]) -> Iterator[list[dict]]:

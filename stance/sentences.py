@@ -24,6 +24,7 @@ ABBREVIATIONS = frozenset(
 
 # Abbreviations only before a number ("No. 2", "Art. 51").
 NUMBERED = frozenset("no nos vol art para fig p pp".split())
+_LONGEST_ABBREVIATION = 1 + max(len(word) for word in ABBREVIATIONS | NUMBERED)
 
 # Abbreviations that often close a sentence too ("... talks with the U.S. The
 # North ..."): a boundary is accepted after them when a sentence-opening word follows.
@@ -57,6 +58,8 @@ def _word_before(text: str, end: int) -> str:
 
 def _is_abbreviation(text: str, punct_start: int, nxt: re.Match[str] | None = None) -> bool:
     """True when the period at ``punct_start`` belongs to an abbreviation or initial."""
+    if punct_start >= _LONGEST_ABBREVIATION and text[punct_start - _LONGEST_ABBREVIATION : punct_start].isalpha():
+        return False  # a word longer than any abbreviation (most sentence ends): no need to look further
     token = _word_before(text, punct_start)
     if not token:
         return False

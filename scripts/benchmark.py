@@ -57,26 +57,32 @@ def corpus_records() -> list[str]:
     return [line for f in files for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def write_corpus_jsonl(target: Path, size: int) -> None:
-    """About ``size`` bytes of corpus records in one JSON-lines file, each copy's text ending with
-    its copy number (so no per-document cache answers for an earlier copy)."""
+def write_corpus_jsonl(target: Path, size: int, part_size: int = 10_000_000) -> None:
+    """About ``size`` bytes of corpus records in JSON-lines files of ``part_size`` bytes in the
+    folder ``target`` (revisions before streaming refuse one file over 80 MB), each copy's text
+    ending with its copy number (so no per-document cache answers for an earlier copy)."""
     import json
 
     records = corpus_records()
-    written, copy = 0, 0
-    with open(target, "w", encoding="utf-8") as handle:
-        while written < size:
-            for line in records:
-                if written >= size:
-                    break
-                record = json.loads(line)
-                name = next((f for f in TEXT_FIELDS if record.get(f)), None)
-                if name:
-                    record[name] = f"{record[name]}\n\n[{copy}]\n"
-                line = json.dumps(record, ensure_ascii=False) + "\n"
-                handle.write(line)
-                written += len(line.encode("utf-8"))
-            copy += 1
+    target.mkdir()
+    written, copy, handle = 0, 0, None
+    while written < size:
+        for line in records:
+            if written >= size:
+                break
+            if handle is None or handle.tell() >= part_size:
+                if handle:
+                    handle.close()
+                handle = open(target / f"part{len(list(target.iterdir())):04d}.jsonl", "w", encoding="utf-8")
+            record = json.loads(line)
+            name = next((f for f in TEXT_FIELDS if record.get(f)), None)
+            if name:
+                record[name] = f"{record[name]}\n\n[{copy}]\n"
+            line = json.dumps(record, ensure_ascii=False) + "\n"
+            handle.write(line)
+            written += len(line.encode("utf-8"))
+        copy += 1
+    handle.close()
 
 
 def write_news_folder(target: Path, size: int) -> None:
@@ -145,7 +151,7 @@ def streamed_extraction(size: int, trees: list[Path]) -> None:
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="stance-bench-") as folder:
-        inputs = {"corpora JSONL": Path(folder) / "corpora.jsonl", "news text": Path(folder) / "news"}
+        inputs = {"corpora JSONL": Path(folder) / "corpora", "news text": Path(folder) / "news"}
         write_corpus_jsonl(inputs["corpora JSONL"], size)
         write_news_folder(inputs["news text"], size)
         for name, source in inputs.items():

@@ -161,7 +161,9 @@ def streamed_extraction(size: int, trees: list[Path]) -> None:
             for tree in trees:
                 rate, peak, rows = extract_command_speed(source, Path(folder) / "out.jsonl", tree)
                 label = "`stance extract`" if tree == ROOT else f"`stance extract` of {tree}"
-                print(f"  {label}: {rate:6.2f} MB/CPU-s ({pairer / rate:.0f}x slower than the pairer), peak memory {peak:,.0f} MB, {rows:,} rows")
+                print(
+                    f"  {label}: {rate:6.2f} MB/CPU-s ({pairer / rate:.0f}x slower than the pairer), peak memory {peak:,.0f} MB, {rows:,} rows"
+                )
 
 
 def cold_start(args: list[str], runs: int = 7, command: list[str] | None = None) -> float:

@@ -106,7 +106,13 @@ def build_cases(inputs: Path, full: bool) -> list[Case]:
         cases += [Case(f"corpus samples --format {fmt}", samples, ["--format", fmt]) for fmt in ("jsonl", "csv", "table")]
         cases += [Case(f"corpus samples --mode {mode}", samples, ["--mode", mode, "--format", "jsonl"]) for mode in MODES[1:]]
         cases += [Case(f"corpus samples {' '.join(o)}", samples, [*o, "--format", "jsonl"]) for o in options[:2]]
-        cases.append(Case("corpus samples --text-field text", [s for s in samples if "wh_turns" in s], ["--text-field", "text", "--speaker-field", "speaker", "--format", "jsonl"]))
+        cases.append(
+            Case(
+                "corpus samples --text-field text",
+                [s for s in samples if "wh_turns" in s],
+                ["--text-field", "text", "--speaker-field", "speaker", "--format", "jsonl"],
+            )
+        )
     if full and CORPORA.is_dir():
         whole = [str(CORPORA / f) for f in CORPUS_FILES + CORPUS_FOLDERS if (CORPORA / f).exists()]
         cases += [Case(f"whole corpora --format {fmt}", whole, ["--format", fmt]) for fmt in ("jsonl", "csv")]
@@ -140,7 +146,7 @@ def corpus_samples(folder: Path) -> list[Path]:
             target.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
         else:
             with open(source, "rb") as handle:
-                target.write_bytes(b"".join(line for _, line in zip(range(SAMPLE_RECORDS), handle)))
+                target.write_bytes(b"".join(line for _, line in zip(range(SAMPLE_RECORDS), handle, strict=False)))
         samples.append(target)
     for name in CORPUS_FOLDERS:
         source = CORPORA / name
@@ -220,7 +226,7 @@ def first_difference(old: Outcome, new: Outcome) -> str | None:
 
 def first_differing_line(a: bytes, b: bytes) -> str:
     old_lines, new_lines = a.split(b"\n"), b.split(b"\n")
-    for number, (x, y) in enumerate(zip(old_lines, new_lines), 1):
+    for number, (x, y) in enumerate(zip(old_lines, new_lines, strict=False), 1):
         if x != y:
             return f"  line {number}\n  baseline: {x[:400]!r}\n  current:  {y[:400]!r}"
     return f"  baseline has {len(old_lines)} lines, current {len(new_lines)}"

@@ -156,7 +156,7 @@ def canonical_rows(rows: Iterable[dict]) -> Iterator[dict]:
         name_of = speaker_names((r[source], r[record], r[resolved]) for r in _spooled(spool))
         speaker = keys.index("speaker")
         for values in _spooled(spool):
-            row = dict(zip(keys, values))
+            row = dict(zip(keys, values, strict=True))
             row["speaker_resolved"] = name_of(values[source], values[record], values[resolved])
             if values[speaker]:
                 row["speaker"] = " ".join(values[speaker].split())

@@ -4,10 +4,13 @@
     python scripts/benchmark.py --quick      # smaller inputs
     python scripts/benchmark.py --million    # also a 1,000,000-row bulk run (about 3 minutes)
     python scripts/benchmark.py --training   # also scripts/benchmark_training.py (100,000 statements)
+    python scripts/benchmark.py --extract-only --extract-tree=/tmp/old-checkout   # extraction only, beside another checkout
 
 Extraction speed is measured on one core over the gold-set documents (news
 articles, press releases, state-media stories, ministry statements), repeated
-to about 5 MB, and separately over the briefing transcripts.
+to about 5 MB, and separately over the briefing transcripts. The streamed `stance extract`
+command is measured per CPU-second of its own process, with its peak memory, on about
+100 MB of corpus JSON lines and 100 MB of news articles, beside a regex quote pairer.
 """
 
 from __future__ import annotations
@@ -37,10 +40,130 @@ def extraction_speed(paths: list[Path], target_bytes: int) -> tuple[float, int, 
     documents = [Document(text=f"{t}\n\n[{r}]\n", source=f"{r}.{i}") for r in range(repeats) for i, t in enumerate(texts)]
     size = sum(len(d.text.encode("utf-8")) for d in documents)
     list(statements_of(Document(text=texts[0], source="warm-up")))  # compile the regular expressions
-    start = time.perf_counter()
+    start = time.process_time()  # CPU seconds: the machine may be shared
     count = sum(1 for d in documents for _ in statements_of(d))
-    seconds = time.perf_counter() - start
+    seconds = time.process_time() - start
     return size / 1e6 / seconds, count, seconds
+
+
+CORPUS_JSONL = ROOT.parent / "shared" / "corpora"
+TEXT_FIELDS = ("text", "story_text", "answer", "content")
+
+
+def corpus_records() -> list[str]:
+    """JSON lines of the statement corpora (../shared/corpora, else the gold set's corpus samples)."""
+    files = sorted(CORPUS_JSONL.glob("*/*.jsonl")) if CORPUS_JSONL.is_dir() else []
+    files = [f for f in files if "index" not in f.name] or sorted((GOLD_DOCS / "corpora").glob("*.jsonl"))
+    return [line for f in files for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def write_corpus_jsonl(target: Path, size: int, part_size: int = 10_000_000) -> None:
+    """About ``size`` bytes of corpus records in JSON-lines files of ``part_size`` bytes in the
+    folder ``target`` (revisions before streaming refuse one file over 80 MB), each copy's text
+    ending with its copy number (so no per-document cache answers for an earlier copy)."""
+    import json
+
+    records = corpus_records()
+    target.mkdir()
+    written, copy, handle = 0, 0, None
+    while written < size:
+        for line in records:
+            if written >= size:
+                break
+            if handle is None or handle.tell() >= part_size:
+                if handle:
+                    handle.close()
+                handle = open(target / f"part{len(list(target.iterdir())):04d}.jsonl", "w", encoding="utf-8")
+            record = json.loads(line)
+            name = next((f for f in TEXT_FIELDS if record.get(f)), None)
+            if name:
+                record[name] = f"{record[name]}\n\n[{copy}]\n"
+            line = json.dumps(record, ensure_ascii=False) + "\n"
+            handle.write(line)
+            written += len(line.encode("utf-8"))
+        copy += 1
+    handle.close()
+
+
+def write_news_folder(target: Path, size: int) -> None:
+    """About ``size`` bytes of news articles (the gold set's), one file per copy, each numbered."""
+    articles = sorted(GOLD_DOCS.glob("*.txt")) + sorted((GOLD_DOCS / "news").glob("*.txt"))
+    texts = [(p.stem, p.read_text(encoding="utf-8")) for p in articles]
+    target.mkdir()
+    written, copy = 0, 0
+    while written < size:
+        for stem, text in texts:
+            data = f"{text}\n\n[{copy}]\n".encode()
+            (target / f"{copy:05d}_{stem}.txt").write_bytes(data)
+            written += len(data)
+        copy += 1
+
+
+def input_bytes(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.is_dir() else path.stat().st_size
+
+
+def extract_command_speed(source: Path, output: Path, tree: Path = ROOT) -> tuple[float, float, int]:
+    """`stance extract SOURCE --format jsonl -o OUTPUT` of the checkout ``tree``, as a new
+    process: MB of input per CPU-second (user + system of that process alone), its peak
+    resident memory in MB (sampled every 0.1 s) and the rows written."""
+    command = [sys.executable, "-m", "stance", "extract", str(source), "--format", "jsonl", "-o", str(output), "--force"]
+    environment = {**os.environ, "PYTHONPATH": str(tree)}
+    process = subprocess.Popen(command, cwd=tree, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0.0
+    while True:
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            break
+        peak = max(peak, tree_rss_mb(process.pid))
+        time.sleep(0.1)
+    if os.waitstatus_to_exitcode(status):
+        raise SystemExit(f"stance extract failed: {process.stderr.read().decode()}")
+    process.stderr.close()
+    with open(output, "rb") as handle:
+        rows = sum(1 for _ in handle)
+    return input_bytes(source) / 1e6 / (usage.ru_utime + usage.ru_stime), peak, rows
+
+
+def regex_pairer(source: Path, output: Path) -> tuple[float, int]:
+    """The reference: quote marks paired by one regular expression, nothing attributed; MB per CPU-second, rows."""
+    import json
+    import re
+
+    start, rows = time.process_time(), 0
+    pair = re.compile(r"“([^“”]{1,2000})”|\"([^\"\n]{1,2000})\"")
+    with open(output, "w", encoding="utf-8") as sink:
+        for path in sorted(source.rglob("*")) if source.is_dir() else [source]:
+            data = path.read_text(encoding="utf-8")
+            if path.suffix == ".jsonl":
+                texts = [next((r[f] for f in TEXT_FIELDS if r.get(f)), "") for r in map(json.loads, data.splitlines())]
+            else:
+                texts = [data]
+            for text in texts:
+                for match in pair.finditer(text):
+                    sink.write(json.dumps({"text": match.group(1) or match.group(2), "start": match.start(), "end": match.end()}) + "\n")
+                    rows += 1
+    return input_bytes(source) / 1e6 / (time.process_time() - start), rows
+
+
+def streamed_extraction(size: int, trees: list[Path]) -> None:
+    """`stance extract` on about ``size`` bytes of corpus JSON lines and of news articles, beside the regex pairer."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="stance-bench-") as folder:
+        inputs = {"corpora JSONL": Path(folder) / "corpora", "news text": Path(folder) / "news"}
+        write_corpus_jsonl(inputs["corpora JSONL"], size)
+        write_news_folder(inputs["news text"], size)
+        for name, source in inputs.items():
+            mb = input_bytes(source) / 1e6
+            pairer, pairs = regex_pairer(source, Path(folder) / "pairs.jsonl")
+            print(f"extract, {name}, {mb:,.0f} MB: regex pairer (reference) {pairer:6.1f} MB/CPU-s ({pairs:,} pairs)")
+            for tree in trees:
+                rate, peak, rows = extract_command_speed(source, Path(folder) / "out.jsonl", tree)
+                label = "`stance extract`" if tree == ROOT else f"`stance extract` of {tree}"
+                print(
+                    f"  {label}: {rate:6.2f} MB/CPU-s ({pairer / rate:.0f}x slower than the pairer), peak memory {peak:,.0f} MB, {rows:,} rows"
+                )
 
 
 def cold_starts(commands: dict[str, list[str]], runs: int = 7) -> dict[str, tuple[float, float]]:
@@ -255,18 +378,6 @@ def bulk_against_fasttext(n: int, repeats: int) -> None:
     )
 
 
-def extraction_cpu_seconds(paths: list[Path], target_bytes: int) -> tuple[float, int]:
-    """CPU seconds (this process, so other load on the machine counts less) to extract the
-    gold documents repeated to about ``target_bytes``, and the statements found."""
-    texts = [p.read_text(encoding="utf-8") for p in paths]
-    repeats = max(1, target_bytes // sum(len(t.encode("utf-8")) for t in texts))
-    documents = [Document(text=f"{t}\n\n[{r}]\n", source=f"{r}.{i}") for r in range(repeats) for i, t in enumerate(texts)]
-    list(statements_of(Document(text=texts[0], source="warm-up")))
-    start = time.process_time()
-    count = sum(1 for d in documents for _ in statements_of(d))
-    return time.process_time() - start, count
-
-
 def main() -> None:
     quick = "--quick" in sys.argv
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
@@ -274,9 +385,13 @@ def main() -> None:
     articles = sorted(GOLD_DOCS.glob("*.txt"))
     transcripts = sorted(GOLD_DOCS.glob("*.md"))
     mb_s, count, seconds = extraction_speed(articles, 1_000_000 if quick else 5_000_000)
-    print(f"extract, articles:    {mb_s:6.2f} MB/s on one core ({count:,} statements in {seconds:.2f} s)")
+    print(f"extract, articles:    {mb_s:6.2f} MB/CPU-s ({count:,} statements in {seconds:.2f} CPU-s)")
     mb_s, count, seconds = extraction_speed(transcripts, 500_000 if quick else 2_000_000)
-    print(f"extract, transcripts: {mb_s:6.2f} MB/s on one core ({count:,} statements in {seconds:.2f} s)")
+    print(f"extract, transcripts: {mb_s:6.2f} MB/CPU-s ({count:,} statements in {seconds:.2f} CPU-s)")
+    trees = [ROOT] + [Path(a.split("=", 1)[1]) for a in sys.argv if a.startswith("--extract-tree=")]
+    streamed_extraction(20_000_000 if quick else 100_000_000, trees)
+    if "--extract-only" in sys.argv:
+        return
     print_cold_starts(3 if quick else 7)
     texts = bulk_texts(5_000 if quick else 30_000)
     baseline, arrays_rate = prediction_throughput(texts)
@@ -292,9 +407,6 @@ def main() -> None:
                 f"`stance predict --input` {n:,}-row CSV, --jobs {jobs}: {rate:8,.0f} statements/s "
                 f"({rate / baseline:.1f}x the baseline; {cpu_rate:,.0f} per CPU-second), peak memory {peak:,.0f} MB (all processes)"
             )
-    for name, paths, size in (("articles", articles, 2_000_000), ("transcripts", transcripts, 1_000_000)):
-        cpu, count = extraction_cpu_seconds(paths, size // (5 if quick else 1))
-        print(f"extract, {name}, CPU: {cpu:.2f} CPU-s for {size // (5 if quick else 1) / 1e6:.1f} MB ({count:,} statements)")
     if "--training" in sys.argv:
         subprocess.run([sys.executable, str(ROOT / "scripts" / "benchmark_training.py")], check=True, cwd=ROOT)
 

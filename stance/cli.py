@@ -5,11 +5,13 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import itertools
 import json
 import os
 import shlex
 import sys
 import warnings
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import click
@@ -111,6 +113,84 @@ def emit(rows: list[dict], columns: list[str], fmt: str, out: str | None, force:
         click.echo(f"Wrote {len(rows)} rows to {out}", err=True)
     else:
         click.echo(for_terminal(text), nl=not text.endswith("\n"))
+
+
+STREAM_ROWS = 1000  # rows per write of emit_stream
+
+
+def emit_stream(rows: Iterable[dict], columns: list[str], fmt: str, out: str | None, force: bool) -> None:
+    """:func:`emit` for JSON lines, JSON, CSV and TSV, written as the rows come, a thousand at a
+    time (same bytes as :func:`render`); to a file through a temporary file renamed at the end.
+    The first row is asked for before the output is opened, so an input error leaves nothing."""
+    from stance.files import atomic_path
+
+    rows = iter(rows)
+    first = next(rows, None)
+    chunks = rendered_chunks(itertools.chain([first], rows) if first is not None else iter(()), columns, fmt, _keep_formulas())
+    count = 0
+    if out:
+        with atomic_path(out, force) as tmp, open(tmp, "w", encoding="utf-8", newline="") as handle:
+            for text, rows_in_chunk in chunks:
+                handle.write(text)
+                count += rows_in_chunk
+        click.echo(f"Wrote {count} rows to {out}", err=True)
+        return
+    written = ""
+    for text, _ in chunks:
+        if text:
+            click.echo(for_terminal(text), nl=False)
+            written = text
+    if not written.endswith("\n"):
+        click.echo("")  # what emit prints for an empty output: one line end
+
+
+def rendered_chunks(rows: Iterator[dict], columns: list[str], fmt: str, keep_formulas: bool = False) -> Iterator[tuple[str, int]]:
+    """``render(rows, columns, fmt)`` as pieces of text (and the rows in each), :data:`STREAM_ROWS` rows at a time."""
+    if fmt in ("csv", "tsv"):
+        from stance.escaping import csv_dict_writer, neutralise_formula
+
+        guard = (lambda value: value) if keep_formulas else neutralise_formula
+        buffer = io.StringIO()
+        writer = csv_dict_writer(buffer, columns, delimiter="\t" if fmt == "tsv" else ",")
+        writer.writerow({c: guard(c) for c in columns})
+        for batch in _batches(rows):
+            writer.writerows({c: "" if r.get(c) is None else guard(r.get(c)) for c in columns} for r in batch)
+            yield _take(buffer), len(batch)
+        yield _take(buffer), 0  # the header of an empty output
+    elif fmt == "jsonl":
+        for batch in _batches(rows):
+            encode = _JSON_LINE.encode  # json.dumps(..., ensure_ascii=False) without a new encoder per row
+            yield "".join(encode({c: r.get(c) for c in columns}) + "\n" for r in batch), len(batch)
+    elif fmt == "json":  # json.dumps(records, indent=2), one record at a time
+        opening = "[\n"
+        for batch in _batches(rows):
+            parts = [_json_record(r, columns) for r in batch]
+            yield opening + ",\n".join(parts), len(batch)
+            opening = ",\n"
+        yield ("[]\n" if opening == "[\n" else "\n]\n"), 0
+    else:
+        raise ValueError(f"{fmt} output is not streamed; use emit")
+
+
+_JSON_LINE = json.JSONEncoder(ensure_ascii=False)
+
+
+def _batches(rows: Iterator[dict]) -> Iterator[list[dict]]:
+    while batch := list(itertools.islice(rows, STREAM_ROWS)):
+        yield batch
+
+
+def _take(buffer: io.StringIO) -> str:
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text
+
+
+def _json_record(row: dict, columns: list[str]) -> str:
+    """One record as ``json.dumps([...], indent=2)`` writes it inside the list (JSON strings hold no raw line break)."""
+    text = json.dumps({c: row.get(c) for c in columns}, ensure_ascii=False, indent=2)
+    return "  " + text.replace("\n", "\n  ")
 
 
 def for_terminal(text: str) -> str:
@@ -248,7 +328,7 @@ def extract(
     if not inputs:
         raise click.UsageError("give at least one file, folder or - (stdin) to extract from")
 
-    from stance.extract import ExtractOptions, canonical_speakers, extract_statements
+    from stance.extract import ExtractOptions, canonical_rows, extract_statements
     from stance.sources import FieldMap, read_documents
     from stance.statement import OUTPUT_COLUMNS
 
@@ -266,14 +346,13 @@ def extract(
         speaker=whole_speaker,
         side=whole_side,
     )
-    statements = canonical_speakers(s for s in extract_statements(documents, options) if not (no_questions and s.kind == "question"))
-    rows = [s.as_row() for s in statements]
-    columns = (
-        ["id", "speaker", "speaker_resolved", "speaker_side", "cue", "kind", "start", "end", "text"]
-        if fmt == "table"
-        else list(OUTPUT_COLUMNS)
-    )
-    emit(rows, columns, fmt, out, force)
+    statements = (s for s in extract_statements(documents, options) if not (no_questions and s.kind == "question"))
+    rows = canonical_rows(s.as_row() for s in statements)
+    if fmt == "table":  # column widths need every row: a table is for people, not streamed
+        columns = ["id", "speaker", "speaker_resolved", "speaker_side", "cue", "kind", "start", "end", "text"]
+        emit(list(rows), columns, fmt, out, force)
+    else:
+        emit_stream(rows, list(OUTPUT_COLUMNS), fmt, out, force)
 
 
 # --- labels ------------------------------------------------------------------

@@ -130,6 +130,63 @@ def canonical_speaker_rows(rows: list[dict]) -> None:
             row["speaker"] = " ".join(row["speaker"].split())
 
 
+SPOOL_BATCH = 2000  # rows per marshal record in the spool of canonical_rows
+
+
+def canonical_rows(rows: Iterable[dict]) -> Iterator[dict]:
+    """:func:`canonical_speaker_rows` for a stream of output rows, in bounded memory.
+
+    One name per speaker needs the whole run before the first row can be written, so the
+    rows are spooled to an anonymous temporary file as they come (in batches), the name
+    table is built from one pass over the spool (only names are kept), and the rows are
+    read back and yielded with their canonical names. Memory holds a batch and the name table.
+    Nothing is yielded before ``rows`` is exhausted: every input error comes first.
+    """
+    import tempfile
+
+    with tempfile.TemporaryFile(prefix="stance-extract-") as spool:
+        keys: tuple[str, ...] = ()
+        batch: list[tuple] = []
+        for row in rows:
+            keys = keys or tuple(row)
+            batch.append(tuple(row.values()))  # every row has the same columns (Statement.as_row)
+            if len(batch) >= SPOOL_BATCH:
+                _spool_batch(spool, batch)
+                batch = []
+        if batch:
+            _spool_batch(spool, batch)
+        if not keys:
+            return
+        source, record, resolved = (keys.index(k) for k in ("source", "record", "speaker_resolved"))
+        name_of = speaker_names((r[source], r[record], r[resolved]) for r in _spooled(spool))
+        speaker = keys.index("speaker")
+        for values in _spooled(spool):
+            row = dict(zip(keys, values, strict=True))
+            row["speaker_resolved"] = name_of(values[source], values[record], values[resolved])
+            if values[speaker]:
+                row["speaker"] = " ".join(values[speaker].split())
+            yield row
+
+
+def _spool_batch(spool, batch: list[tuple]) -> None:
+    """A batch of rows as its length and its ``marshal`` bytes (``marshal.load`` of a file reads
+    it a few bytes at a time; ``marshal.loads`` of one read is many times faster)."""
+    import marshal
+
+    data = marshal.dumps(batch)
+    spool.write(len(data).to_bytes(8, "little"))
+    spool.write(data)
+
+
+def _spooled(spool) -> Iterator[tuple]:
+    """The rows written to ``spool`` by :func:`canonical_rows`, from its start."""
+    import marshal
+
+    spool.seek(0)
+    while size := spool.read(8):
+        yield from marshal.loads(spool.read(int.from_bytes(size, "little")))
+
+
 def speaker_names(mentions: Iterable[tuple[str, str, str | None]]) -> Callable[[str, str, str | None], str | None]:
     """From every ``(source, record, resolved name)`` of a run, a function giving each its canonical name.
 
@@ -189,6 +246,7 @@ def _person_key_name(name: str | None) -> list[str] | None:
     return words
 
 
+@lru_cache(maxsize=8192)  # a run names the same people again and again
 def person_key(name: str | None) -> frozenset[str] | None:
     """What identifies a person's full name: its first and last word, in either order, so
     'Antony J. Blinken' is 'Antony Blinken' and 'Kishida Fumio' is 'Fumio Kishida'; None if
@@ -618,15 +676,16 @@ def _sentence_statements(
     for para_start, para_end in paragraph_spans(text, start, end, wrapped):
         for s, e in sentence_spans(text, para_start, para_end):
             s, e = trim_span(text, s, e)
+            sentence = text[s:e]
             if (
                 e == s
-                or _STAGE_DIRECTION.match(text[s:e])
-                or _STAGE_DIRECTION_LINES.match(text[s:e])
+                or _STAGE_DIRECTION.match(sentence)
+                or _STAGE_DIRECTION_LINES.match(sentence)
                 or text.startswith(_SIGNATURE_WORDS, s)
                 and _SIGNATURE_BLOCK.match(text, s, e)
-                or text[s:e] == speaker
+                or sentence == speaker
                 or (s, e) == (para_start, para_end)
-                and _HEADING.match(text[s:e])
+                and _HEADING.match(sentence)
             ):
                 continue
             yield Statement.from_fragments(document, ((s, e),), speaker=speaker, resolved=resolved, side=side, cue=cue, kind=kind)
@@ -645,6 +704,7 @@ def _is_audience_question(speaker: str | None, document: Document) -> bool:
 # --- sides of transcript speakers -------------------------------------------
 
 
+@lru_cache(maxsize=256)  # a transcript gives one speaker many turns
 def turn_side(speaker: str | None, resolved: str | None, document: Document) -> str | None:
     """The side of a transcript's (or record's) speaker, following the source's structure.
 

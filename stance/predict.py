@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
 
 UNCERTAIN = "uncertain"
 # Below this share of words the model knows, a text is out of its scope (another language,

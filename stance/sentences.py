@@ -24,6 +24,7 @@ ABBREVIATIONS = frozenset(
 
 # Abbreviations only before a number ("No. 2", "Art. 51").
 NUMBERED = frozenset("no nos vol art para fig p pp".split())
+_LONGEST_ABBREVIATION = 1 + max(len(word) for word in ABBREVIATIONS | NUMBERED)
 
 # Abbreviations that often close a sentence too ("... talks with the U.S. The
 # North ..."): a boundary is accepted after them when a sentence-opening word follows.
@@ -41,12 +42,28 @@ _NEXT_START = re.compile(r"\s+([\"'“‘(\[]*)(\S)")
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
 
 
+def _word_before(text: str, end: int) -> str:
+    """What ``_WORD_BEFORE.search(text, max(0, end - 20), end)`` matches ('' for no match): the
+    word characters and periods just before ``end``, at most 20. A loop over those few
+    characters instead of a search that starts again at each of the 20 positions
+    (``str.isalnum`` is the regular-expression engine's ``\\w`` test, with "_")."""
+    limit = max(0, end - 20)
+    if end > limit and text[end - 1] == "\n":
+        end -= 1  # "$" also matches before a final line feed
+    start = end
+    while start > limit and (text[start - 1].isalnum() or text[start - 1] in "._"):
+        start -= 1
+    return text[start:end]
+
+
 def _is_abbreviation(text: str, punct_start: int, nxt: re.Match[str] | None = None) -> bool:
     """True when the period at ``punct_start`` belongs to an abbreviation or initial."""
-    match = _WORD_BEFORE.search(text, max(0, punct_start - 20), punct_start)
-    if not match:
+    if punct_start >= _LONGEST_ABBREVIATION and text[punct_start - _LONGEST_ABBREVIATION : punct_start].isalpha():
+        return False  # a word longer than any abbreviation (most sentence ends): no need to look further
+    token = _word_before(text, punct_start)
+    if not token:
         return False
-    word = match.group(1).lower().strip(".")
+    word = token.lower().strip(".")
     if not word:
         return False
     if word in NUMBERED:
@@ -54,14 +71,13 @@ def _is_abbreviation(text: str, punct_start: int, nxt: re.Match[str] | None = No
     if word in ABBREVIATIONS:
         return True
     # A single capital letter ("John F. Kennedy"), but not a pronoun "I".
-    token = match.group(1)
     return len(token) == 1 and token.isupper() and token != "I"
 
 
 def _closes_sentence(text: str, punct_start: int, nxt: re.Match[str] | None) -> bool:
     """Whether an abbreviation like "U.S." also ends its sentence here."""
-    word = _WORD_BEFORE.search(text, max(0, punct_start - 20), punct_start)
-    if not word or not nxt or word.group(1).lower().strip(".") not in CAN_END_SENTENCE:
+    word = _word_before(text, punct_start)
+    if not word or not nxt or word.lower().strip(".") not in CAN_END_SENTENCE:
         return False
     following = re.match(r"[A-Za-z]+", text[nxt.start(2) : nxt.start(2) + 20])
     return bool(following) and following.group(0).lower() in SENTENCE_OPENERS

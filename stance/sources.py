@@ -128,6 +128,9 @@ def read_documents(
         if path is None:
             yield from _documents_from_text(stdin_text or "", "-", fields, suffix="")
             continue
+        if path.suffix.lower() in JSON_SUFFIXES and _streams_lines(path, encoding):
+            yield from _documents_from_records(_streamed_json_lines(path, str(path), encoding), _display_path(path), fields)
+            continue
         text = decode_bytes(read_input_bytes(path, str(path)), str(path), encoding)
         debate = un_debate_speaker(path.name)
         if debate:
@@ -163,6 +166,11 @@ def _documents_from_text(text: str, source: str, fields: FieldMap, suffix: str) 
         numbered: Iterable[tuple[int, object]] = enumerate(records, 1)
     else:
         numbered = _json_lines(text, source)
+    yield from _documents_from_records(numbered, source, fields)
+
+
+def _documents_from_records(numbered: Iterable[tuple[int, object]], source: str, fields: FieldMap) -> Iterator[Document]:
+    """The documents of numbered JSON records; records with an empty text field are counted in a warning."""
     skipped = 0
     for line_no, record in numbered:
         documents = list(documents_from_record(record, source, line_no, fields))
@@ -184,6 +192,54 @@ def _json_lines(text: str, source: str) -> Iterator[tuple[int, object]]:
     for line_no, line in enumerate(text.split("\n"), 1):
         if line.strip():
             yield line_no, parse_json(line, f"{source}: line {line_no}", "each line must be one JSON object")
+
+
+# Encodings in which every "\n" byte is a line feed (never part of another character), so a
+# file in them can be read one line at a time.
+_LINE_SAFE_ENCODINGS = ("utf-8", "ascii", "latin-1", "iso8859-", "cp125", "cp437", "cp850", "mac-roman")
+
+
+def _streams_lines(path: Path, encoding: str) -> bool:
+    """Whether a JSON/JSONL file is read as JSON lines, one line at a time (bounded memory):
+    a regular file in a line-safe encoding whose first character is not "[" (a JSON list is read whole)."""
+    import codecs
+
+    name = codecs.lookup(encoding).name
+    if not name.startswith(_LINE_SAFE_ENCODINGS) or not path.is_file():
+        return False
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(8192)
+    except OSError:
+        return False  # read_input_bytes says why
+    if b"\x00" in head or head.startswith(b"\xef\xbb\xbf"):
+        return False  # refused, or a byte-order mark: read whole as before
+    opening = head.decode(encoding, errors="ignore").lstrip()
+    return bool(opening) and not opening.startswith("[")
+
+
+def _streamed_json_lines(path: Path, source: str, encoding: str) -> Iterator[tuple[int, object]]:
+    """:func:`_json_lines` of a file read one line at a time, with the same line numbers,
+    messages and lone-CR handling as reading it whole (:func:`decode_bytes`); one line may
+    hold at most MAX_INPUT_BYTES."""
+    line_no = 0
+    with open(path, "rb") as handle:
+        for physical, raw in enumerate(iter(lambda: handle.readline(MAX_INPUT_BYTES + 1), b""), 1):
+            if len(raw) > MAX_INPUT_BYTES:
+                raise InputError(f"{source}, line {physical}: more than {MAX_INPUT_BYTES // 1_000_000} MB in one line; split it first.")
+            try:
+                text = raw.decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise InputError(
+                    f"{source}, line {physical}: not {encoding} text; convert the file (e.g. iconv -f cp1252 -t utf-8) "
+                    "or name its encoding with --encoding."
+                ) from exc
+            if "\r" in text:
+                text = _LONE_CR.sub("\n", text)  # a lone CR ends a line, as in decode_bytes
+            for line in (text[:-1] if text.endswith("\n") else text).split("\n"):
+                line_no += 1
+                if line.strip():
+                    yield line_no, parse_json(line, f"{source}: line {line_no}", "each line must be one JSON object")
 
 
 class InputWarning(UserWarning):

@@ -54,3 +54,17 @@ def test_end_marker_shortcut_changes_nothing(text):
     marker = _END_MARKER.search(text)
     expected = (0, marker.start()) if marker else (0, len(text))
     assert trim_span(text, 0, len(text)) == expected
+
+
+def test_end_marker_is_searched_only_where_a_span_ends_with_one():
+    """The shortcut in trim_span finds an end marker exactly when the full search does."""
+    import itertools
+
+    from stance import boilerplate
+
+    parts = ["-0-", "-30-", "###", "#", "(END)", " ", "\n", "\u3000", "\x1c", "a", "We said.", "-"]
+    for size in range(4):
+        for pieces in itertools.product(parts, repeat=size):
+            text = "".join(pieces)
+            shortcut = text.rstrip().endswith(boilerplate._END_MARKER_TAILS)
+            assert bool(boilerplate._END_MARKER.search(text)) == shortcut, repr(text)

@@ -473,3 +473,99 @@ def test_office_holders_and_the_side_besides_the_publisher():
     assert side_besides("Singapore-China Joint Council for Bilateral Cooperation", "Singapore") == "China"
     assert side_besides("Singapore-Australia Joint Ministerial Committee in Canberra, Australia", "Singapore") == "other_state"
     assert side_besides("Joint Press Conference in Singapore", "Singapore") is None
+
+
+# --- streaming: spooled canonical names and streamed output -------------------
+
+
+def _gold_statements():
+    documents = read_documents([str(DATA / "gold" / "docs"), str(DATA / "wh_turns.jsonl"), str(DATA / "china_fm.jsonl")])
+    return list(extract_statements(documents))
+
+
+def test_as_row_has_the_output_columns_in_order():
+    from dataclasses import asdict
+
+    from stance.statement import OUTPUT_COLUMNS
+
+    for statement in _gold_statements()[:200]:
+        row = statement.as_row()
+        assert tuple(row) == OUTPUT_COLUMNS
+        expected = asdict(statement)
+        expected["fragments"] = ";".join(f"{s}-{e}" for s, e in statement.fragments)
+        assert row == {"id": statement.id, **{k: expected[k] for k in OUTPUT_COLUMNS if k != "id"}}
+
+
+@pytest.mark.parametrize("batch", [1, 7, 2000])
+def test_canonical_rows_equal_canonical_speakers_in_any_batch_size(monkeypatch, batch):
+    import stance.extract
+    from stance.extract import canonical_rows
+
+    monkeypatch.setattr(stance.extract, "SPOOL_BATCH", batch)
+    statements = _gold_statements()
+    expected = [s.as_row() for s in canonical_speakers(statements)]
+    assert list(canonical_rows(s.as_row() for s in statements)) == expected
+    assert any(r["speaker_resolved"] != s.speaker_resolved for r, s in zip(expected, statements, strict=True))  # names did change
+    assert list(canonical_rows(iter(()))) == []
+
+
+def test_canonical_rows_read_all_input_before_the_first_row():
+    from stance.extract import canonical_rows
+
+    consumed = []
+
+    def rows():
+        for statement in _gold_statements()[:50]:
+            consumed.append(statement)
+            yield statement.as_row()
+
+    stream = canonical_rows(rows())
+    assert consumed == []
+    next(stream)
+    assert len(consumed) == 50  # one name per speaker needs the whole run first
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "json", "csv", "tsv"])
+@pytest.mark.parametrize("to_file", [False, True])
+def test_streamed_output_equals_the_rendered_rows(tmp_path, monkeypatch, fmt, to_file):
+    """`stance extract` streams; its output is what render() gives for all rows at once."""
+    import stance.cli
+    from stance.cli import render
+
+    monkeypatch.setattr(stance.cli, "STREAM_ROWS", 100)  # several chunks
+    from stance.statement import OUTPUT_COLUMNS
+
+    inputs = [str(DATA / "gold" / "docs"), str(DATA / "wh_turns.jsonl")]
+    statements = canonical_speakers(extract_statements(read_documents(inputs)))
+    expected = render([s.as_row() for s in statements], list(OUTPUT_COLUMNS), fmt)
+    out = tmp_path / f"out.{fmt}"
+    result = CliRunner().invoke(cli, ["extract", *inputs, "--format", fmt, *(["-o", str(out)] if to_file else [])])
+    assert result.exit_code == 0, result.output
+    written = out.read_bytes().decode("utf-8") if to_file else result.stdout
+    assert written == expected
+    assert len(statements) > 300
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "json", "csv"])
+def test_streamed_output_of_no_statements(tmp_path, fmt):
+    from stance.cli import render
+
+    empty = tmp_path / "empty.txt"
+    empty.write_text("Nothing quoted here.\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["extract", str(empty), "--format", fmt])
+    assert result.exit_code == 0
+    from stance.statement import OUTPUT_COLUMNS
+
+    text = render([], list(OUTPUT_COLUMNS), fmt)
+    assert result.stdout == (text if text.endswith("\n") else text + "\n")
+
+
+def test_an_input_error_leaves_no_output_file(tmp_path):
+    good = tmp_path / "good.txt"
+    good.write_text("“We condemn the launch in the strongest terms,” the minister said.\n", encoding="utf-8")
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "fine"}\n{broken\n', encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(cli, ["extract", str(good), str(bad), "--format", "jsonl", "-o", str(out)])
+    assert result.exit_code == 1 and "line 2: invalid JSON" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.jsonl", "good.txt"]  # no output, no temporary file

@@ -44,3 +44,18 @@ def test_spans_slice_back_to_sentences():
     text = "  First one.  Second one!   Third?  "
     spans = list(sentence_spans(text))
     assert [text[s:e] for s, e in spans] == ["First one.", "Second one!", "Third?"]
+
+
+def test_word_before_is_the_regular_expression_search():
+    """The loop that finds the word before a period matches what the regular expression found."""
+    import random
+
+    from stance.sentences import _WORD_BEFORE, _word_before
+
+    rng = random.Random(1)
+    alphabet = "ab.\n _-éX1٣\u00b2 \t"
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        end = rng.randint(0, len(text))
+        match = _WORD_BEFORE.search(text, max(0, end - 20), end)
+        assert _word_before(text, end) == (match.group(1) if match else ""), (text, end)

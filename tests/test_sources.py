@@ -123,3 +123,70 @@ def test_a_speakers_country_field_gives_the_side(tmp_path):
     )
     [doc] = read_documents([str(path)])
     assert (doc.side, doc.kind) == ("Ukraine", "turn")
+
+
+# --- JSON lines read one line at a time ----------------------------------------
+
+
+def _whole_file_documents(path, encoding="utf-8"):
+    """The documents of a JSON-lines file read whole, as before streaming (the reference)."""
+    from stance.sources import _documents_from_text
+
+    text = decode_bytes(path.read_bytes(), str(path), encoding)
+    return list(_documents_from_text(text, str(path), FieldMap(), suffix=path.suffix))
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b'{"text": "One."}\n{"text": "Two."}\n',
+        b'{"text": "One."}\r\n\r\n{"text": "Two."}',  # CRLF, a blank line, no final line end
+        b'{"text": "One."}\r{"text": "Two."}\r',  # old Mac line ends: a lone CR ends a line
+        b'{"text": "A \\u2028 B"}\n  \n{"text": "\xc3\xa9t\xc3\xa9", "speaker": "Kim"}\n',
+        b'{"text": ""}\n{"text": "Kept."}\n',
+    ],
+)
+def test_jsonl_read_line_by_line_equals_read_whole(tmp_path, content):
+    import stance.sources
+
+    path = tmp_path / "c.jsonl"
+    path.write_bytes(content)
+    assert stance.sources._streams_lines(path, "utf-8")
+    with warnings.catch_warnings(record=True):
+        warnings.simplefilter("always")
+        assert list(read_documents([str(path)])) == _whole_file_documents(path)
+
+
+def test_jsonl_read_line_by_line_names_the_same_lines(tmp_path):
+    path = tmp_path / "c.jsonl"
+    path.write_bytes(b'{"text": "ok"}\r{"text": "ok"}\n{broken\n')
+    with pytest.raises(InputError, match="c.jsonl: line 3: invalid JSON"):
+        list(read_documents([str(path)]))
+    path.write_bytes(b'{"text": "ok"}\n{"text": "caf\xe9"}\n')
+    with pytest.raises(InputError, match=r"c.jsonl, line 2: not utf-8 text"):
+        list(read_documents([str(path)]))
+
+
+def test_jsonl_is_read_lazily_and_a_json_list_whole(tmp_path):
+    import stance.sources
+
+    path = tmp_path / "c.jsonl"
+    path.write_text("".join(json.dumps({"text": f"Statement {i}."}) + "\n" for i in range(3)) + "{broken\n", encoding="utf-8")
+    documents = read_documents([str(path)])
+    assert next(documents).text == "Statement 0."  # before the broken last line is read
+    listed = tmp_path / "l.json"
+    listed.write_text(json.dumps([{"text": "One."}]), encoding="utf-8")
+    assert not stance.sources._streams_lines(listed, "utf-8") and [d.text for d in read_documents([str(listed)])] == ["One."]
+    assert not stance.sources._streams_lines(path, "utf-16")
+
+
+def test_jsonl_over_the_whole_file_cap_is_read(tmp_path, monkeypatch):
+    import stance.sources
+
+    monkeypatch.setattr(stance.sources, "MAX_INPUT_BYTES", 100)
+    path = tmp_path / "c.jsonl"
+    path.write_text("".join(json.dumps({"text": f"Statement {i}."}) + "\n" for i in range(20)), encoding="utf-8")
+    assert len(list(read_documents([str(path)]))) == 20  # 500 bytes: no single line is over the cap
+    path.write_text(json.dumps({"text": "x" * 200}) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match="line 1: more than"):
+        list(read_documents([str(path)]))

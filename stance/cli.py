@@ -464,7 +464,7 @@ def _metric_value(_ctx, _param, value):
 
 
 def metric_option(help_text: str):
-    return click.option("--metric", default="macro-f1", show_default=True, callback=_metric_value, help=help_text)
+    return click.option("--metric", default="macro-f1", show_default=True, callback=_metric_value, metavar="METRIC", help=help_text)
 
 
 def _check_metric(metric, frame, targets) -> None:
@@ -507,7 +507,7 @@ def _training_frame(paths, targets, text_column, id_column="id"):
     "(the `stance tune` grid, scored by --metric), then train on all of them; the card records the choice and every grid point's score.",
 )
 @metric_option("With --tune: what the search maximises: macro-f1, f1:LABEL,LABEL (F1 averaged over those labels) or accuracy.")
-@click.option("--jobs", default="auto", show_default=True, callback=_jobs_value, help=JOBS_HELP)
+@click.option("--jobs", default="auto", show_default=True, callback=_jobs_value, metavar="auto|N", help=JOBS_HELP)
 @click.option(
     "--unseen-sources",
     is_flag=True,
@@ -774,7 +774,7 @@ def _read_params(path: str, targets) -> dict:
 @click.option("--folds", default=5, show_default=True)
 @click.option("--seed", default=0, show_default=True)
 @metric_option("What the search maximises: macro-f1, f1:LABEL,LABEL (F1 averaged over those labels, e.g. f1:FAVOR,AGAINST) or accuracy.")
-@click.option("--jobs", default="auto", show_default=True, callback=_jobs_value, help=JOBS_HELP)
+@click.option("--jobs", default="auto", show_default=True, callback=_jobs_value, metavar="auto|N", help=JOBS_HELP)
 @user_errors
 def tune(paths, targets, text_column, id_column, out, force, nested, split_by, folds, seed, metric, jobs):
     """Choose n-grams, min_df, C and class weights on training data only.
@@ -854,7 +854,7 @@ def tune(paths, targets, text_column, id_column, out, force, nested, split_by, f
     "--model", "-m", "model_dir", type=click.Path(file_okay=False), help="With --behaviour: model folder [default: the shipped model]."
 )
 @metric_option("Also report this score: f1:LABEL,LABEL (F1 averaged over those labels, e.g. f1:FAVOR,AGAINST) or accuracy.")
-@click.option("--jobs", default="auto", show_default=True, callback=_jobs_value, help=JOBS_HELP)
+@click.option("--jobs", default="auto", show_default=True, callback=_jobs_value, metavar="auto|N", help=JOBS_HELP)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @user_errors
 def evaluate(

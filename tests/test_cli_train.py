@@ -204,3 +204,13 @@ def test_jobs_auto_uses_every_core_on_large_data(monkeypatch):
     monkeypatch.setattr("os.cpu_count", lambda: 4)
     assert training_jobs("auto", PARALLEL_MIN_ROWS) == 4
     assert training_jobs("auto", PARALLEL_MIN_ROWS - 1) == 1
+
+
+def test_tune_command_scores_by_the_metric(runner, sample_labels, tmp_path, small_grid):
+    params = tmp_path / "params.json"
+    args = ["tune", str(sample_labels), "--target", "stance", "--folds", "2", "--jobs", "1", "--metric", "f1:condemning,neutral"]
+    result = runner.invoke(cli, [*args, "--out", str(params)])
+    assert result.exit_code == 0, result.output
+    assert "stance: nested cross-validation (group) f1:condemning,neutral tuned " in result.output
+    assert "best validation f1:condemning,neutral:" in result.output
+    assert json.loads(params.read_text())["stance"] in json.loads(json.dumps(combinations(small_grid)))

@@ -3,6 +3,7 @@
     python scripts/benchmark_training.py                      # N=100,000, the full 24-point grid (about an hour on 2 cores)
     python scripts/benchmark_training.py --grid small         # 4 grid points instead of 24 (about 25 minutes)
     python scripts/benchmark_training.py --n 20000 --repeat 3 --runs tune,plain
+    python scripts/benchmark_training.py --jobs-sweep 1000,3000,11304 --repeat 3   # --jobs 1 against 2
 
 The labelled corpus under labels/ is replicated to N statements with small seeded
 perturbations (a word dropped or repeated, two adjacent words swapped, a word's case
@@ -21,6 +22,12 @@ to a temporary label CSV. Then, side by side, each in its own subprocess:
          fits, n_jobs=J.
 
 `--runs` picks groups (default all three); `--repeat R` runs each R times and prints medians.
+
+`--jobs-sweep N1,N2,...` instead measures `stance train TMP` (the defaults: 5-fold
+cross-validation for the card, then the final fits) with `--jobs 1` and `--jobs 2`,
+interleaved, R times per size, and prints the smallest wall time, the smallest CPU
+time (user + system of the process and its workers, from GNU time) and the peak
+memory of each: the figures behind `--jobs auto` (stance.cli.PARALLEL_MIN_ROWS).
 
 With `--grid small` the stance run searches the small grid too (the train command is
 run with stance.tune.GRID replaced; nothing else changes). The bare runs get one BLAS
@@ -52,7 +59,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 TARGETS = ("stance", "tone")
-SMALL_GRID = {"C": [3.0, 30.0], "char_ngram_range": [(3, 4), (2, 5)], "min_df": [2], "class_weight": ["balanced"]}
+SMALL_GRID = [{"C": [3.0, 30.0], "char_ngram_range": [(3, 4), (2, 5)], "min_df": [2], "class_weight": ["balanced"]}]
 GNU_TIME = "/usr/bin/time"
 ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
@@ -159,22 +166,32 @@ def measure(command: list[str], env: dict | None = None) -> dict:
         sampler.join()
         if process.returncode:
             sys.exit(f"failed ({process.returncode}): {' '.join(command)}\n{stderr[-3000:]}")
-        largest = None
+        largest, cpu = None, None
         if gnu:
             for line in report.read().splitlines():
                 if "Maximum resident set size" in line:
                     largest = int(line.rsplit(":", 1)[1]) / 1024
+                elif "User time" in line or "System time" in line:
+                    cpu = (cpu or 0.0) + float(line.rsplit(":", 1)[1])
         else:
             after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
             largest = after / 1024 if after > before else None  # only a new maximum is visible
-    return {"seconds": seconds, "rss": peak[0] / 1024, "pss": peak[1] / 1024, "largest": largest, "stdout": stdout, "stderr": stderr}
+    return {
+        "seconds": seconds,
+        "cpu": cpu,
+        "rss": peak[0] / 1024,
+        "pss": peak[1] / 1024,
+        "largest": largest,
+        "stdout": stdout,
+        "stderr": stderr,
+    }
 
 
 # --- the runs -------------------------------------------------------------------
 
 STANCE_WITH_GRID = (
-    "import json, sys; import stance.tune as t; grid = json.loads(sys.argv[1]); t.GRID.clear(); "
-    "t.GRID.update({k: [tuple(v) if isinstance(v, list) else v for v in vs] for k, vs in grid.items()}); "
+    "import json, sys; import stance.tune as t; grid = json.loads(sys.argv[1]); "
+    "t.GRID[:] = [{k: [tuple(v) if isinstance(v, list) else v for v in vs] for k, vs in part.items()} for part in grid]; "
     "from stance.cli import cli; cli(sys.argv[2:], prog_name='stance')"
 )
 
@@ -272,6 +289,7 @@ def main() -> None:
         type=_run_groups,
         help="comma-separated groups to measure: tune, plain (--folds 0), folds (the default --folds 5); default all",
     )
+    parser.add_argument("--jobs-sweep", help="comma-separated corpus sizes: measure `stance train` with --jobs 1 and 2 at each")
     parser.add_argument("--bare", choices=("tune", "fit", "folds"), help=argparse.SUPPRESS)
     parser.add_argument("--labels", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--bare-out", type=Path, help=argparse.SUPPRESS)
@@ -285,6 +303,9 @@ def main() -> None:
         run_bare(args.bare, args.labels, args.jobs, grid, args.bare_out)
         return
 
+    if args.jobs_sweep:
+        jobs_sweep([int(n) for n in args.jobs_sweep.split(",")], args.repeat)
+        return
     stance_grid = None if args.grid == "default" else SMALL_GRID
     tool = "GNU time" if os.path.exists(GNU_TIME) else "getrusage (GNU time not found: apt-get install time)"
     print(f"stance training benchmark: N={args.n:,} statements, grid {args.grid} ({len(_points(grid))} points), jobs {args.jobs},")
@@ -346,6 +367,33 @@ def main() -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def jobs_sweep(sizes: list[int], repeat: int) -> None:
+    """`stance train` (defaults) with --jobs 1 and --jobs 2 at each size, interleaved; minima of R runs."""
+    tool = "GNU time" if os.path.exists(GNU_TIME) else "no GNU time: CPU not measured (apt-get install time)"
+    print(f"stance train --jobs 1 against --jobs 2 (default --folds 5); {os.cpu_count()} cores; best of {repeat}; CPU from {tool}")
+    print(f"{'rows':>8}{'jobs':>6}{'wall s':>9}{'CPU s':>9}{'tree RSS MB':>13}{'largest MB':>12}   wall times")
+    folder = Path(tempfile.mkdtemp(prefix="stance-bench-jobs-"))
+    try:
+        for n in sizes:
+            labels = folder / f"labels{n}.csv"
+            write_corpus(n, labels)
+            runs: dict[int, list[dict]] = {1: [], 2: []}
+            for _ in range(repeat):
+                for jobs in (1, 2):
+                    command = stance_command(["train", str(labels), "--jobs", str(jobs), "--out", str(folder / "model"), "--force"], None)
+                    runs[jobs].append(measure(command))
+            for jobs, values in runs.items():
+                cpu = [v["cpu"] for v in values if v["cpu"] is not None]
+                largest = [v["largest"] for v in values if v["largest"] is not None]
+                print(
+                    f"{n:>8,}{jobs:>6}{min(v['seconds'] for v in values):>9.1f}{(min(cpu) if cpu else float('nan')):>9.1f}"
+                    f"{max(v['rss'] for v in values):>13.0f}{(max(largest) if largest else float('nan')):>12.0f}   "
+                    + ", ".join(f"{v['seconds']:.1f}" for v in values)
+                )
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def _run_groups(value: str) -> str:
     groups = [g.strip() for g in value.split(",") if g.strip()]
     unknown = set(groups) - {"tune", "plain", "folds"}
@@ -366,12 +414,12 @@ def same_choice(model: Path, bare: Path) -> str:
     reference = json.loads(bare.read_text(encoding="utf-8"))
     lines = []
     for target, info in card["tuning"]["targets"].items():
-        scores = [row["validation_macro_f1"] for row in info["validation"]]
+        scores = [row["validation_score"] for row in info["validation"]]
         same = json.loads(json.dumps(reference["chosen"][target])) == info["chosen"]
         equal = scores == reference["tables"][target]
         chosen = ", ".join(f"{k}={v}" for k, v in info["chosen"].items())
         lines.append(
-            f"{target}: chose {chosen} (validation macro-F1 {info['validation_macro_f1']:.3f}); "
+            f"{target}: chose {chosen} (validation {card['tuning']['metric']} {info['validation_score']:.3f}); "
             f"same choice as the bare search: {'yes' if same else 'NO'}; every grid point's score identical: {'yes' if equal else 'NO'}"
         )
     return "\n".join(lines)

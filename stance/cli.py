@@ -367,19 +367,23 @@ def labels() -> None:
 @click.argument("paths", nargs=-1)
 @click.option("--any-labels", is_flag=True, help="Accept any label values (for your own label sets).")
 @click.option("--target", "targets", multiple=True, default=("stance", "tone"), show_default=True, help="Label columns to check.")
-def labels_check(paths, any_labels, targets):
+@click.option("--text-column", default="text", show_default=True, help="Column holding the statements.")
+@click.option("--id-column", default="id", show_default=True, help="Column holding the ids (a file may have none).")
+def labels_check(paths, any_labels, targets, text_column, id_column):
     """Validate label CSVs: columns, empty or unknown labels, duplicate ids, conflicts.
 
-    PATHS are files or folders (default: labels/).
+    PATHS are files or folders (default: labels/). Column names are matched exactly;
+    a missing one is reported with the closest name found (ignoring case).
 
     \b
     Example:
       stance labels check labels/
+      stance labels check theirs.csv --any-labels --target Stance --text-column Tweet --id-column ID
     """
     from stance.labels import check_labels
 
     paths = paths or (str(DEFAULT_LABEL_DIR),)
-    problems = check_labels(paths, targets, allowed={} if any_labels else None)
+    problems = check_labels(paths, targets, allowed={} if any_labels else None, text_column=text_column, id_column=id_column)
     for problem in problems:
         click.echo(printable(str(problem)), err=True)
     if problems:
@@ -476,11 +480,62 @@ def labels_apply_audit(audit_file, label_paths):
 # --- train / evaluate ----------------------------------------------------------
 
 
-def _training_frame(paths, targets, text_column):
+# `--jobs auto`: one process below this many labelled statements, every core from it on.
+# Measured with `scripts/benchmark_training.py --jobs-sweep` (docs/defaults.md): below it,
+# starting worker processes and copying the data to them costs more than the second core saves.
+PARALLEL_MIN_ROWS = 20_000
+JOBS_HELP = (
+    f"Worker processes; auto: 1 below {PARALLEL_MIN_ROWS:,} labelled statements (where worker processes cost more "
+    "time and memory than they save), all cores from there on."
+)
+ID_COLUMN_HELP = "Column holding the ids; optional: without it, each statement's id is made from its text (t_ + SHA-1)."
+
+
+def _jobs_value(_ctx, _param, value):
+    """``auto`` or a whole number of at least 1."""
+    if str(value).strip().lower() == "auto":
+        return "auto"
+    try:
+        jobs = int(value)
+    except ValueError:
+        jobs = 0
+    if jobs < 1:
+        raise click.BadParameter(f"{value!r} is neither auto nor a whole number of at least 1.")
+    return jobs
+
+
+def training_jobs(jobs, rows: int) -> int:
+    """The processes to use for ``rows`` labelled statements: ``jobs``, or for ``auto`` one
+    below :data:`PARALLEL_MIN_ROWS` and every core from there on."""
+    if jobs != "auto":
+        return int(jobs)
+    return 1 if rows < PARALLEL_MIN_ROWS else max(1, os.cpu_count() or 1)
+
+
+def _metric_value(_ctx, _param, value):
+    from stance.errors import StanceError
+    from stance.tune import parse_metric
+
+    try:
+        return parse_metric(value)
+    except StanceError as exc:
+        raise click.BadParameter(str(exc).removeprefix("--metric ")) from exc
+
+
+def metric_option(help_text: str):
+    return click.option("--metric", default="macro-f1", show_default=True, callback=_metric_value, metavar="METRIC", help=help_text)
+
+
+def _check_metric(metric, frame, targets) -> None:
+    for target in targets:
+        metric.check_labels(target, frame[target])
+
+
+def _training_frame(paths, targets, text_column, id_column="id"):
     from stance.labels import load_labels
 
     paths = paths or (str(DEFAULT_LABEL_DIR),)
-    return paths, load_labels(paths, targets, text_column)
+    return paths, load_labels(paths, targets, text_column, id_column)
 
 
 @cli.command()
@@ -498,6 +553,7 @@ def _training_frame(paths, targets, text_column):
     help="Label columns to train on (repeat for several).",
 )
 @click.option("--text-column", default="text", show_default=True)
+@click.option("--id-column", default="id", show_default=True, help=ID_COLUMN_HELP)
 @click.option("--folds", default=5, show_default=True, help="Cross-validation folds for the card's metrics (0 to skip).")
 @click.option("--split-by", type=click.Choice(SPLIT_CHOICES), default="group", show_default=True, help=SPLIT_HELP)
 @click.option(
@@ -506,16 +562,11 @@ def _training_frame(paths, targets, text_column):
 @click.option(
     "--tune",
     is_flag=True,
-    help="Choose C, character n-grams, min_df and class weights per target on a validation part of the labels "
-    "(the `stance tune` grid), then train on all of them; the card records the choice and every grid point's score.",
+    help="Choose n-grams, min_df, C (0.1 to 100) and class weights per target on a validation part of the labels "
+    "(the `stance tune` grid, scored by --metric), then train on all of them; the card records the choice and every grid point's score.",
 )
-@click.option(
-    "--jobs",
-    type=click.IntRange(min=1),
-    default=lambda: os.cpu_count() or 1,
-    show_default="all cores",
-    help="Worker processes for the search, the cross-validation folds and the classifiers.",
-)
+@metric_option("With --tune: what the search maximises: macro-f1, f1:LABEL,LABEL (F1 averaged over those labels) or accuracy.")
+@click.option("--jobs", default="auto", show_default=True, callback=_jobs_value, metavar="auto|N", help=JOBS_HELP)
 @click.option(
     "--unseen-sources",
     is_flag=True,
@@ -530,7 +581,9 @@ def _training_frame(paths, targets, text_column):
     help="A frozen test set (files or folders) to score the trained model on; the figure goes into the card.",
 )
 @user_errors
-def train(paths, out, force, seed, targets, text_column, folds, split_by, params_path, tune, jobs, unseen_sources, test_paths):
+def train(
+    paths, out, force, seed, targets, text_column, id_column, folds, split_by, params_path, tune, metric, jobs, unseen_sources, test_paths
+):
     """Train one classifier per target from label CSVs and save it with its card.
 
     PATHS are label files or folders (default: labels/). The card records the in-domain
@@ -541,6 +594,7 @@ def train(paths, out, force, seed, targets, text_column, folds, split_by, params
     Example:
       stance train labels/ --out models/default --force --unseen-sources --test labels/test/
       stance train labels/ --tune --jobs 2 --out models/tuned
+      stance train theirs.csv --target Stance --text-column Tweet --tune --metric f1:FAVOR,AGAINST -o models/theirs
     """
     from stance.evaluate import evaluate_targets
     from stance.features import DEFAULT_PARAMETERS
@@ -551,19 +605,21 @@ def train(paths, out, force, seed, targets, text_column, folds, split_by, params
     targets = list(dict.fromkeys(targets))
     out = Path(out) if out else DEFAULT_MODEL_DIR
     check_output(out, force, [*(paths or (str(DEFAULT_LABEL_DIR),)), *test_paths, params_path], marker="model_card.json")
-    paths, frame = _training_frame(paths, targets, text_column)
+    paths, frame = _training_frame(paths, targets, text_column, id_column)
+    jobs = training_jobs(jobs, len(frame))
     tuned = _read_params(params_path, targets) if params_path else {}
     tuning = None
     if tune:
-        from stance.tune import search_targets, tuning_record
+        from stance.tune import GRID, search_targets, tuning_record
 
-        results = search_targets(frame, targets, seed, n_jobs=jobs)
-        tuning = tuning_record(frame, results, seed)
+        _check_metric(metric, frame, targets)
+        results = search_targets(frame, targets, seed, n_jobs=jobs, metric=metric)
+        tuning = tuning_record(frame, results, seed, GRID, metric)
         for target, (best, _) in results.items():
             tuned[target] = best
             click.echo(
                 f"{target}: chose {', '.join(f'{k}={v}' for k, v in best.items())} "
-                f"(validation macro-F1 {tuning['targets'][target]['validation_macro_f1']:.3f})",
+                f"(validation {metric} {tuning['targets'][target]['validation_score']:.3f})",
                 err=True,
             )
     metrics = {}
@@ -587,14 +643,18 @@ def train(paths, out, force, seed, targets, text_column, folds, split_by, params
     )
     card = make_card(frame, pipelines, seed, [str(p) for p in paths], metrics, parameters, command, tuning)
     card.update(
-        _held_out_figures(frame, pipelines, {t: tuned.get(t, {}) for t in targets}, seed, jobs, unseen_sources, test_paths, text_column)
+        _held_out_figures(
+            frame, pipelines, {t: tuned.get(t, {}) for t in targets}, seed, jobs, unseen_sources, test_paths, text_column, id_column
+        )
     )
     card["behaviour"] = _behaviour_figures(Model(pipelines, card)) if "stance" in targets else {}
     save_model(out, Model(pipelines, card), force=force)  # checked again at the save: the folder may have appeared meanwhile
     click.echo(f"Saved model for {', '.join(targets)} trained on {len(frame)} statements to {out}")
 
 
-def _held_out_figures(frame, pipelines, parameters: dict, seed: int, jobs: int, unseen_sources: bool, test_paths, text_column: str) -> dict:
+def _held_out_figures(
+    frame, pipelines, parameters: dict, seed: int, jobs: int, unseen_sources: bool, test_paths, text_column: str, id_column: str = "id"
+) -> dict:
     """The card's figures on data the model never saw: corpora held out in turn, a frozen test set
     (scored with the trained ``pipelines``)."""
     from stance.evaluate import evaluate_targets, score_test_set
@@ -608,7 +668,7 @@ def _held_out_figures(frame, pipelines, parameters: dict, seed: int, jobs: int, 
     if test_paths:
         from stance.labels import load_labels
 
-        test = load_labels(test_paths, list(parameters), text_column)
+        test = load_labels(test_paths, list(parameters), text_column, id_column)
         texts = test["text"].tolist()
         results = {
             t: score_test_set(test, t, p.classes_, p.predict_proba(texts), frame[t].value_counts().idxmax()) for t, p in pipelines.items()
@@ -765,46 +825,51 @@ def _read_params(path: str, targets) -> dict:
     "--target", "--label-column", "targets", multiple=True, default=("stance", "tone"), show_default=True, help="Label columns to tune."
 )
 @click.option("--text-column", default="text", show_default=True)
+@click.option("--id-column", default="id", show_default=True, help=ID_COLUMN_HELP)
 @click.option("--out", "-o", type=click.Path(dir_okay=False), help="Write the chosen parameters here (JSON) for `stance train --params`.")
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
 @click.option("--nested/--no-nested", default=True, show_default=True, help="Also measure the tuned model by nested cross-validation.")
 @click.option("--split-by", type=click.Choice(SPLIT_CHOICES), default="group", show_default=True, help=SPLIT_HELP)
 @click.option("--folds", default=5, show_default=True)
 @click.option("--seed", default=0, show_default=True)
-@click.option("--jobs", default=2, show_default=True, help="Processes for the grid search.")
+@metric_option("What the search maximises: macro-f1, f1:LABEL,LABEL (F1 averaged over those labels, e.g. f1:FAVOR,AGAINST) or accuracy.")
+@click.option("--jobs", default="auto", show_default=True, callback=_jobs_value, metavar="auto|N", help=JOBS_HELP)
 @user_errors
-def tune(paths, targets, text_column, out, force, nested, split_by, folds, seed, jobs):
-    """Choose C, character n-grams, min_df and class weights on training data only.
+def tune(paths, targets, text_column, id_column, out, force, nested, split_by, folds, seed, metric, jobs):
+    """Choose n-grams, min_df, C and class weights on training data only.
 
-    The grid is searched on a validation part of the training groups; with
-    --nested the whole search is repeated inside every outer fold, so the
-    reported macro-F1 never saw its test part.
+    The grid (word 1-2 + char 3-4 and word 1-3 + char 2-5 features, min_df 1 or 2,
+    C from 0.1 to 100, balanced or no class weights) is searched on a validation part
+    of the training groups, scored by --metric; with --nested the whole search is
+    repeated inside every outer fold, so the reported score never saw its test part.
 
     \b
     Example:
       stance tune labels/ --out params.json && stance train labels/ --params params.json --force
+      stance tune theirs.csv --target Stance --text-column Tweet --metric f1:FAVOR,AGAINST --no-nested
     """
     from stance.files import write_text
     from stance.tune import nested_evaluation, select_parameters
 
     if out:
         check_output(out, force, paths or (str(DEFAULT_LABEL_DIR),))
-    _, frame = _training_frame(paths, targets, text_column)
+    _, frame = _training_frame(paths, targets, text_column, id_column)
+    _check_metric(metric, frame, targets)
+    jobs = training_jobs(jobs, len(frame))
     chosen = {}
     for target in targets:
         if nested:
-            result = nested_evaluation(frame, target, split_by, folds, seed, n_jobs=jobs)
+            result = nested_evaluation(frame, target, split_by, folds, seed, n_jobs=jobs, metric=metric)
             click.echo(
-                f"{target}: nested cross-validation ({split_by}) macro-F1 tuned {result['tuned']['macro_f1']:.3f}, "
-                f"defaults {result['default']['macro_f1']:.3f}; chosen per fold: {result['chosen_per_fold']}"
+                f"{target}: nested cross-validation ({split_by}) {metric} tuned {result['tuned_score']:.3f}, "
+                f"defaults {result['default_score']:.3f}; chosen per fold: {result['chosen_per_fold']}"
             )
-        params, table = select_parameters(frame, target, seed, n_jobs=jobs)
+        params, table = select_parameters(frame, target, seed, n_jobs=jobs, metric=metric)
         chosen[target] = params
         click.echo(f"{target}: parameters chosen on all labels: {params}")
-        for row in sorted(table, key=lambda r: -r["validation_macro_f1"])[:5]:
-            click.echo(
-                f"    {row['validation_macro_f1']:.3f}  " + ", ".join(f"{k}={v}" for k, v in row.items() if k != "validation_macro_f1")
-            )
+        click.echo(f"  best validation {metric}:")
+        for row in sorted(table, key=lambda r: -r["validation_score"])[:5]:
+            click.echo(f"    {row['validation_score']:.3f}  " + ", ".join(f"{k}={v}" for k, v in row.items() if k != "validation_score"))
     if out:
         write_text(out, json.dumps(chosen, indent=2) + "\n", force=force)
         click.echo(f"Wrote {out}", err=True)
@@ -816,6 +881,7 @@ def tune(paths, targets, text_column, out, force, nested, split_by, folds, seed,
     "--target", "--label-column", "targets", multiple=True, default=("stance", "tone"), show_default=True, help="Label columns to evaluate."
 )
 @click.option("--text-column", default="text", show_default=True)
+@click.option("--id-column", default="id", show_default=True, help=ID_COLUMN_HELP)
 @click.option("--split-by", type=click.Choice(SPLIT_CHOICES), default="group", show_default=True, help=SPLIT_HELP)
 @click.option("--folds", default=5, show_default=True)
 @click.option("--seed", default=0, show_default=True)
@@ -846,13 +912,15 @@ def tune(paths, targets, text_column, out, force, nested, split_by, folds, seed,
 @click.option(
     "--model", "-m", "model_dir", type=click.Path(file_okay=False), help="With --behaviour: model folder [default: the shipped model]."
 )
-@click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, None), help="Worker processes for the model fits.")
+@metric_option("Also report this score: f1:LABEL,LABEL (F1 averaged over those labels, e.g. f1:FAVOR,AGAINST) or accuracy.")
+@click.option("--jobs", default="auto", show_default=True, callback=_jobs_value, metavar="auto|N", help=JOBS_HELP)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @user_errors
 def evaluate(
     paths,
     targets,
     text_column,
+    id_column,
     split_by,
     folds,
     seed,
@@ -864,6 +932,7 @@ def evaluate(
     test_paths,
     behaviour,
     model_dir,
+    metric,
     jobs,
     quiet,
 ):
@@ -888,7 +957,9 @@ def evaluate(
         return
     if report_dir:
         check_output(report_dir, force, [*(paths or (str(DEFAULT_LABEL_DIR),)), *test_paths], option="--report", marker="evaluation.md")
-    _, frame = _training_frame(paths, targets, text_column)
+    _, frame = _training_frame(paths, targets, text_column, id_column)
+    _check_metric(metric, frame, targets)
+    jobs = training_jobs(jobs, len(frame))
     tuned = _read_params(params_path, targets) if params_path else {}
     parameters = {target: tuned.get(target, {}) for target in targets}
     # One step for the evaluation, then one per learning-curve fit (fractions x folds x targets).
@@ -898,7 +969,7 @@ def evaluate(
         if test_paths:
             from stance.labels import load_labels
 
-            test = load_labels(test_paths, targets, text_column)
+            test = load_labels(test_paths, targets, text_column, id_column)
             results = list(evaluate_on_test(frame, test, parameters, seed, n_jobs=jobs).values())
         else:
             results = list(evaluate_targets(frame, parameters, split_by, folds, seed, n_jobs=jobs).values())
@@ -912,9 +983,14 @@ def evaluate(
         payload = {r.target: {**r.summary(), "confusion": r.model["confusion"], "labels": r.labels} for r in results}
         for target, points in curves.items():
             payload[target]["learning_curve"] = points
+        if metric.kind != "macro-f1":
+            for r in results:
+                payload[r.target]["metric"] = {"name": str(metric), "score": metric.from_metrics(r.model)}
         click.echo(json.dumps(payload, indent=2))
     else:
         click.echo("\n\n".join([format_evaluation(r) for r in results] + [format_learning_curve(t, p) for t, p in curves.items()]))
+        if metric.kind != "macro-f1":
+            click.echo("\n" + "\n".join(f"{r.target}: {metric} {metric.from_metrics(r.model):.3f}" for r in results))
     if report_dir:
         from stance.evaluation_report import write_evaluation_report
 

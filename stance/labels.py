@@ -1,9 +1,13 @@
 """Read, validate and deduplicate label CSV files.
 
-A label file is a CSV with at least ``id``, ``text`` and one column per target
-(``stance``, ``tone``). Rows marked ``exclude=yes`` are kept in the file for the
-record but never used for training. :func:`check_labels` returns every problem
-found, each naming the file, the row (as a spreadsheet would number it: the
+A label file is a CSV with a ``text`` column and one column per target
+(``stance``, ``tone``), and usually an ``id`` column (other names are given with
+``id_column``/``text_column``; an ``ID`` or ``Id`` column is taken for ``id``).
+Ids are optional: a file without them (someone else's CSV) gets stable ids made
+from the text, ``t_`` and the first 12 hex digits of its SHA-1, the ids `stance
+label` gives. Rows marked ``exclude=yes`` are kept in the file for the record but
+never used for training. :func:`check_labels` returns every problem found, each
+naming the file, the row (as a spreadsheet would number it: the
 header is row 1) and what to do.
 """
 
@@ -11,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import hashlib
 import io
 import re
 import unicodedata
@@ -152,19 +157,26 @@ def _restore_formulas(frame: pd.DataFrame) -> None:
             frame.loc[quoted, column] = values[quoted].map(restore_formula)
 
 
-def load_labels(paths: Iterable[str | Path], targets: Iterable[str] = TARGETS, text_column: str = "text") -> pd.DataFrame:
+def text_id(text: str) -> str:
+    """A stable id for a statement without one: ``t_`` and 12 hex digits of the text's SHA-1."""
+    return "t_" + hashlib.sha1(str(text).encode("utf-8")).hexdigest()[:12]
+
+
+def load_labels(
+    paths: Iterable[str | Path], targets: Iterable[str] = TARGETS, text_column: str = "text", id_column: str = "id"
+) -> pd.DataFrame:
     """Read label files into one frame of usable rows; raise LabelError listing every problem.
 
-    Rows marked ``exclude=yes`` and rows whose targets are all empty are left out.
+    The text and id columns are renamed ``text`` and ``id``; a file without the id
+    column, or a row with an empty id, gets :func:`text_id`. Rows marked
+    ``exclude=yes`` and rows whose targets are all empty are left out.
     """
     targets = tuple(targets)
     frames = [read_label_file(p) for p in label_files(paths)]
-    problems = [p for f in frames for p in _structure_problems(f, targets, text_column)]
+    problems = [p for f in frames for p in _structure_problems(f, targets, text_column, id_column)]
     if problems:
         raise LabelError(_problem_text(problems))
-    frame = pd.concat(frames, ignore_index=True)
-    if text_column != "text":
-        frame = frame.rename(columns={text_column: "text"})
+    frame = _standard_columns(pd.concat([_with_ids(f, text_column, id_column) for f in frames], ignore_index=True), text_column, id_column)
     if "exclude" in frame:
         frame = frame[frame["exclude"].str.strip().str.lower() != "yes"]
     frame = frame[frame["text"].str.strip() != ""]
@@ -190,32 +202,84 @@ def _groups(frame: pd.DataFrame) -> pd.Series:
     return given.mask(missing, frame["text"].map(keys))
 
 
-def _structure_problems(frame: pd.DataFrame, targets: tuple[str, ...], text_column: str) -> list[Problem]:
+def _with_ids(frame: pd.DataFrame, text_column: str, id_column: str) -> pd.DataFrame:
+    """``frame`` with a ``_generated_id`` flag, and the id column filled in from the text where
+    it is missing or empty (so rows of a file without ids still have stable ids)."""
+    frame = frame.copy()
+    found = id_column_of(frame, id_column)
+    given = frame[found].str.strip() if found else pd.Series("", index=frame.index, dtype=object)
+    frame["_generated_id"] = given == ""
+    frame[id_column] = given.mask(frame["_generated_id"], frame[text_column].map(text_id))
+    return frame
+
+
+def id_column_of(frame: pd.DataFrame, id_column: str = "id") -> str | None:
+    """The file's id column: ``id_column``, or for the default ``id`` a column of that name in
+    another case (``ID``, ``Id``), or None (the file has no ids)."""
+    if id_column in frame.columns:
+        return id_column
+    if id_column == "id":
+        return next((c for c in frame.columns if c.casefold() == "id"), None)
+    return None
+
+
+def _standard_columns(frame: pd.DataFrame, text_column: str, id_column: str) -> pd.DataFrame:
+    """The text and id columns under their standard names ``text`` and ``id`` (a column
+    already called so that is not the one chosen is dropped rather than duplicated)."""
+    renames = {column: name for column, name in ((text_column, "text"), (id_column, "id")) if column != name}
+    if not renames:
+        return frame
+    return frame.drop(columns=[n for n in renames.values() if n in frame.columns]).rename(columns=renames)
+
+
+def _structure_problems(frame: pd.DataFrame, targets: tuple[str, ...], text_column: str, id_column: str = "id") -> list[Problem]:
+    """Missing columns; the id column may be missing only when it is the default ``id``
+    (ids are then made from the text), a named ``--id-column`` must exist."""
     file = frame["_file"].iat[0] if len(frame) else "?"
-    required = ("id", text_column, *targets)
+    options = {text_column: "--text-column", id_column: "--id-column", **{t: "--target" for t in targets}}
+    required = (text_column, *targets) if id_column == "id" else (id_column, text_column, *targets)
     problems = []
     for column in required:
         if column not in frame.columns:
-            problems.append(Problem(file, None, _missing_column_message(column, list(frame.columns))))
+            problems.append(Problem(file, None, _missing_column_message(column, list(frame.columns), options.get(column))))
     return problems[:1] if problems and "delimiter" in problems[0].message else problems
 
 
-def _missing_column_message(column: str, columns: list[str]) -> str:
+def _missing_column_message(column: str, columns: list[str], option: str | None = None) -> str:
     real = [c for c in columns if not c.startswith("_")]
     if len(real) == 1 and any(sep in real[0] for sep in (";", "\t", "|")):
         return f"has one column {real[0]!r}: the file seems to use another delimiter; save it comma-separated."
-    close = difflib.get_close_matches(column, real, n=1)
-    hint = f" Did you mean {close[0]!r}? Rename that column." if close else f" Columns found: {', '.join(real) or 'none'}."
+    close = closest_column(column, real)
+    if close:
+        other = f" or pass {option} {close}" if option else ""
+        hint = f" Did you mean {close!r}? Rename that column{other}."
+    else:
+        hint = f" Columns found: {', '.join(real) or 'none'}."
     return f"missing required column {column!r}.{hint}"
+
+
+def closest_column(column: str, columns: list[str]) -> str | None:
+    """The column a user most likely meant by ``column``: the same name in another case
+    (``ID`` for ``id``), else the closest name ignoring case."""
+    by_folded = {}
+    for name in columns:
+        by_folded.setdefault(name.casefold(), name)
+    if column.casefold() in by_folded:
+        return by_folded[column.casefold()]
+    close = difflib.get_close_matches(column.casefold(), list(by_folded), n=1)
+    return by_folded[close[0]] if close else None
 
 
 def check_labels(
     paths: Iterable[str | Path],
     targets: Iterable[str] = TARGETS,
     allowed: dict[str, tuple[str, ...]] | None = None,
+    text_column: str = "text",
+    id_column: str = "id",
 ) -> list[Problem]:
     """Every problem in the label files: columns, empty text or labels, unknown labels,
-    duplicate ids, and the same text labelled differently."""
+    duplicate ids, and the same text labelled differently. A file without the id
+    column is fine (ids are made from the text); a file with it needs an id per row."""
     targets = tuple(targets)
     allowed = DEFAULT_LABELS if allowed is None else allowed
     try:
@@ -228,18 +292,21 @@ def check_labels(
             frames.append(read_label_file(path))
         except LabelFileError as exc:
             problems.extend(exc.problems)
-    problems += [p for f in frames for p in _structure_problems(f, targets, "text")]
+    problems += [p for f in frames for p in _structure_problems(f, targets, text_column, id_column)]
     if problems:
         return problems
-    frame = pd.concat(frames, ignore_index=True)
+    found = [id_column_of(f, id_column) for f in frames]
+    with_ids = [f.assign(**{id_column: f[c] if c else None, "_has_ids": c is not None}) for f, c in zip(frames, found, strict=True)]
+    frame = _standard_columns(pd.concat(with_ids, ignore_index=True), text_column, id_column)
+    frame["id"] = frame["id"].fillna("")
     if "exclude" in frame:
         frame = frame[frame["exclude"].str.strip().str.lower() != "yes"]
     for record in frame.to_dict(orient="records"):
         file, line = record["_file"], record["_row"]
         if not str(record["text"]).strip():
             problems.append(Problem(file, line, "empty text; fill in the statement or delete the row."))
-        if not str(record["id"]).strip():
-            problems.append(Problem(file, line, "empty id; give the row a unique id (stance extract writes one)."))
+        if record["_has_ids"] and not str(record["id"]).strip():
+            problems.append(Problem(file, line, f"empty {id_column}; give the row a unique id (stance extract writes one)."))
         for target in targets:
             value = str(record[target]).strip()
             if not value:

@@ -397,7 +397,8 @@ def card_markdown(card: dict) -> str:
             lines.append("")
             lines.append(
                 f"Tuned on a validation part ({card['tuning']['validation_rows']} statements held out of the search): {chosen}, "
-                f"validation macro-F1 {tuning['validation_macro_f1']:.3f} (best of {len(tuning['validation'])} grid points)."
+                f"validation {card['tuning'].get('metric', 'macro-f1')} {tuning['validation_score']:.3f} "
+                f"(best of {len(tuning['validation'])} grid points)."
             )
         lines.append("")
     return "\n".join(lines)

@@ -18,15 +18,15 @@ def test_tune_trains_and_the_card_records_the_choice(runner, sample_labels, tmp_
     out = tmp_path / "tuned"
     result = runner.invoke(cli, ["train", str(sample_labels), "--tune", "--jobs", "1", "--folds", "0", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert "stance: chose C=" in result.output and "validation macro-F1" in result.output
+    assert "stance: chose " in result.output and "validation macro-f1" in result.output
     card = json.loads((out / "model_card.json").read_text())
     tuning = card["tuning"]
     assert tuning["validation_rows"] > 0 and tuning["search_rows"] + tuning["validation_rows"] == card["data"]["rows"]
     for target in ("stance", "tone"):
         record = tuning["targets"][target]
         assert len(record["validation"]) == len(combinations(GRID))
-        best = max(row["validation_macro_f1"] for row in record["validation"])
-        assert record["validation_macro_f1"] == best
+        best = max(row["validation_score"] for row in record["validation"])
+        assert record["validation_score"] == best
         # the saved model uses the chosen parameters
         for name, value in record["chosen"].items():
             assert card["parameters"]["per_target"][target][name] == value
@@ -57,7 +57,7 @@ def test_tuned_training_is_the_same_with_one_or_two_jobs(runner, sample_labels, 
 def test_bad_jobs_is_a_usage_error(runner, sample_labels, tmp_path, jobs):
     result = runner.invoke(cli, ["train", str(sample_labels), "--tune", "--jobs", jobs, "--out", str(tmp_path / "m")])
     assert result.exit_code == 2
-    assert "--jobs" in result.output and "x>=1" in result.output
+    assert "--jobs" in result.output and "neither auto nor a whole number of at least 1" in result.output
     assert not (tmp_path / "m").exists()
 
 
@@ -99,3 +99,118 @@ def test_evaluate_behaviour_and_test_set(runner, trained_model_dir, sample_label
     result = runner.invoke(cli, ["evaluate", str(sample_labels), "--test", str(sample_labels), "--target", "stance"])
     assert result.exit_code == 0, result.output
     assert "frozen test set" in result.output and "95% interval" in result.output
+
+
+# --- other people's labels: column names, ids, the metric, --jobs auto ---------------------
+
+
+@pytest.fixture
+def theirs(sample_labels, tmp_path):
+    """The sample labels as someone else's CSV: ID, Tweet and Stance columns, no tone."""
+    import pandas as pd
+
+    frame = pd.read_csv(sample_labels, dtype=str, keep_default_na=False)
+    path = tmp_path / "theirs.csv"
+    frame[["id", "text", "stance"]].rename(columns={"id": "ID", "text": "Tweet", "stance": "Stance"}).to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture
+def small_grid():
+    """stance.tune.GRID swapped for four points (the train command searches the module's grid)."""
+    from stance import tune
+
+    saved = list(tune.GRID)
+    tune.GRID[:] = [{"C": [1.0, 10.0], "char_ngram_range": [(3, 4)], "class_weight": ["balanced", None]}]
+    yield tune.GRID
+    tune.GRID[:] = saved
+
+
+def test_train_on_someone_elses_columns(runner, theirs, tmp_path):
+    out = tmp_path / "m"
+    args = ["train", str(theirs), "--target", "Stance", "--text-column", "Tweet", "--folds", "0", "--jobs", "1", "--out", str(out)]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    card = json.loads((out / "model_card.json").read_text())
+    assert list(card["targets"]) == ["Stance"]
+    predicted = runner.invoke(cli, ["predict", "We condemn the launch.", "--model", str(out), "--format", "json"])
+    assert predicted.exit_code == 0 and "Stance" in predicted.output
+
+
+def test_a_wrong_column_name_gets_a_case_insensitive_hint(runner, theirs, tmp_path):
+    result = runner.invoke(cli, ["train", str(theirs), "--target", "stance", "--text-column", "tweet", "--out", str(tmp_path / "m")])
+    assert result.exit_code == 1
+    assert (
+        f"{theirs}: missing required column 'tweet'. Did you mean 'Tweet'? Rename that column or pass --text-column Tweet." in result.output
+    )
+    assert "missing required column 'stance'. Did you mean 'Stance'?" in result.output
+    args = ["train", str(theirs), "--target", "Stance", "--text-column", "Tweet", "--id-column", "key", "--out", str(tmp_path / "m")]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 1 and "missing required column 'key'" in result.output
+    assert not (tmp_path / "m").exists()
+
+
+def test_labels_check_takes_the_column_names(runner, theirs):
+    args = ["labels", "check", str(theirs), "--any-labels", "--target", "Stance", "--text-column", "Tweet", "--id-column", "ID"]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+
+
+def test_tune_with_a_metric_over_chosen_labels(runner, sample_labels, tmp_path, small_grid):
+    out = tmp_path / "m"
+    args = ["train", str(sample_labels), "--target", "stance", "--tune", "--metric", "f1:condemning,reassuring", "--folds", "0"]
+    result = runner.invoke(cli, [*args, "--jobs", "1", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "validation f1:condemning,reassuring" in result.output
+    card = json.loads((out / "model_card.json").read_text())
+    assert card["tuning"]["metric"] == "f1:condemning,reassuring"
+    assert len(card["tuning"]["targets"]["stance"]["validation"]) == 4
+    assert "validation f1:condemning,reassuring" in (out / "MODEL_CARD.md").read_text()
+
+
+@pytest.mark.parametrize(
+    "metric, code, message",
+    [
+        ("f1", 2, "Invalid value for '--metric'"),
+        ("recall", 2, "use macro-f1, accuracy, or f1:LABEL,LABEL"),
+        ("f1:FAVOR,AGAINST", 1, "--metric f1:FAVOR,AGAINST: 'FAVOR', 'AGAINST' is not a stance label"),
+    ],
+)
+def test_bad_metric_is_refused_before_training(runner, sample_labels, tmp_path, metric, code, message):
+    out = tmp_path / "m"
+    result = runner.invoke(cli, ["train", str(sample_labels), "--target", "stance", "--tune", "--metric", metric, "--out", str(out)])
+    assert result.exit_code == code and message in result.output, result.output
+    assert not out.exists()
+
+
+def test_evaluate_reports_the_metric(runner, sample_labels):
+    args = ["evaluate", str(sample_labels), "--target", "stance", "--folds", "2", "--metric", "f1:condemning,neutral", "-q"]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    line = next(x for x in result.output.splitlines() if x.startswith("stance: f1:condemning,neutral "))
+    assert 0 <= float(line.rsplit(" ", 1)[1]) <= 1
+
+
+@pytest.mark.parametrize("jobs, rows, expected", [("auto", 100, 1), ("auto", 19_999, 1), (1, 10**6, 1), (3, 10, 3)])
+def test_jobs_auto_is_one_process_on_small_data(jobs, rows, expected):
+    from stance.cli import training_jobs
+
+    assert training_jobs(jobs, rows) == expected
+
+
+def test_jobs_auto_uses_every_core_on_large_data(monkeypatch):
+    from stance.cli import PARALLEL_MIN_ROWS, training_jobs
+
+    monkeypatch.setattr("os.cpu_count", lambda: 4)
+    assert training_jobs("auto", PARALLEL_MIN_ROWS) == 4
+    assert training_jobs("auto", PARALLEL_MIN_ROWS - 1) == 1
+
+
+def test_tune_command_scores_by_the_metric(runner, sample_labels, tmp_path, small_grid):
+    params = tmp_path / "params.json"
+    args = ["tune", str(sample_labels), "--target", "stance", "--folds", "2", "--jobs", "1", "--metric", "f1:condemning,neutral"]
+    result = runner.invoke(cli, [*args, "--out", str(params)])
+    assert result.exit_code == 0, result.output
+    assert "stance: nested cross-validation (group) f1:condemning,neutral tuned " in result.output
+    assert "best validation f1:condemning,neutral:" in result.output
+    assert json.loads(params.read_text())["stance"] in json.loads(json.dumps(combinations(small_grid)))

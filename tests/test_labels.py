@@ -144,3 +144,76 @@ def test_shipped_test_set_shares_no_statement_with_training():
     assert len(test) >= 800
     assert not set(train["id"]) & set(test["id"])
     assert not set(train["text"].map(near_duplicate_key)) & set(test["text"].map(near_duplicate_key))
+
+
+# --- friendly columns: other people's CSVs ---------------------------------------------
+
+
+def test_a_file_without_ids_gets_stable_ids_from_the_text(tmp_path):
+    from stance.labels import text_id
+
+    path = write(
+        tmp_path,
+        "theirs.csv",
+        "We condemn the launch.,condemning,firm\nTalks are welcome.,open_to_dialogue,conciliatory\n",
+        "text,stance,tone\n",
+    )
+    frame = load_labels([path])
+    assert frame["id"].tolist() == [text_id("We condemn the launch."), text_id("Talks are welcome.")]
+    assert frame["id"].str.fullmatch(r"t_[0-9a-f]{12}").all()
+    assert load_labels([path])["id"].tolist() == frame["id"].tolist()  # stable from run to run
+    assert check_labels([path]) == []
+
+
+def test_an_empty_id_is_filled_from_the_text_when_training(tmp_path):
+    from stance.labels import text_id
+
+    path = write(tmp_path, "a.csv", "1,We condemn it.,condemning,firm\n,Talks are welcome.,open_to_dialogue,conciliatory\n")
+    assert load_labels([path])["id"].tolist() == ["1", text_id("Talks are welcome.")]
+    assert any("row 3: empty id" in m for m in messages(check_labels([path])))  # a file with ids should have them all
+
+
+def test_an_upper_case_id_column_is_used(tmp_path):
+    path = write(tmp_path, "a.csv", "A1,We condemn it.,condemning,firm\n", header="ID,text,stance,tone\n")
+    assert load_labels([path])["id"].tolist() == ["A1"]
+    assert check_labels([path]) == []
+
+
+def test_id_and_text_columns_by_name(tmp_path):
+    path = write(tmp_path, "a.csv", "x1,We condemn it.,condemning,firm,old\n", header="Key,Tweet,stance,tone,text\n")
+    frame = load_labels([path], text_column="Tweet", id_column="Key")
+    assert frame["id"].tolist() == ["x1"] and frame["text"].tolist() == ["We condemn it."]
+    assert check_labels([path], text_column="Tweet", id_column="Key") == []
+
+
+def test_a_named_id_column_must_exist(tmp_path):
+    path = write(tmp_path, "a.csv", "x1,We condemn it.,condemning,firm\n", header="key,text,stance,tone\n")
+    with pytest.raises(
+        LabelError, match=r"a\.csv: missing required column 'Key'\. Did you mean 'key'\? Rename that column or pass --id-column key"
+    ):
+        load_labels([path], id_column="Key")
+
+
+@pytest.mark.parametrize(
+    "header, column, suggestion, option",
+    [
+        ("id,Text,stance,tone\n", "text", "Text", "--text-column"),
+        ("id,TEXT,stance,tone\n", "text", "TEXT", "--text-column"),
+        ("id,text,Stance,tone\n", "stance", "Stance", "--target"),
+        ("id,text,stance,TONES\n", "tone", "TONES", "--target"),
+    ],
+)
+def test_missing_column_hint_ignores_case_and_names_the_option(tmp_path, header, column, suggestion, option):
+    path = write(tmp_path, "theirs.csv", "1,We condemn it.,condemning,firm\n", header=header)
+    [problem] = check_labels([path])
+    assert str(problem) == (
+        f"{path}: missing required column {column!r}. Did you mean {suggestion!r}? Rename that column or pass {option} {suggestion}."
+    )
+    with pytest.raises(LabelError, match="Did you mean"):
+        load_labels([path])
+
+
+def test_missing_column_without_a_close_name_lists_the_columns(tmp_path):
+    path = write(tmp_path, "a.csv", "1,We condemn it.,firm\n", header="id,body,tone\n")
+    found = messages(check_labels([path]))
+    assert any("missing required column 'text'. Columns found: id, body, tone." in m for m in found), found

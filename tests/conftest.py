@@ -33,3 +33,14 @@ def trained_model_dir(tmp_path_factory, sample_labels) -> Path:
     folder = tmp_path_factory.mktemp("models") / "small"
     save_model(folder, Model(pipelines, card))
     return folder
+
+
+@pytest.fixture
+def small_grid():
+    """stance.tune.GRID swapped for four points (the commands search the module's grid; the whole grid's points are checked in test_tune, and one test runs it all)."""
+    from stance import tune
+
+    saved = list(tune.GRID)
+    tune.GRID[:] = [{"C": [1.0, 10.0], "char_ngram_range": [(3, 4)], "class_weight": ["balanced", None]}]
+    yield tune.GRID
+    tune.GRID[:] = saved

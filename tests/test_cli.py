@@ -135,7 +135,7 @@ def test_predicting_with_the_shipped_model_imports_neither_scikit_learn_nor_pand
     assert run.stdout.strip() == ""
 
 
-def test_evaluate_report_and_tune(runner, sample_labels, tmp_path):
+def test_evaluate_report_and_tune(runner, sample_labels, tmp_path, small_grid):
     report = tmp_path / "evaluation"
     result = runner.invoke(
         cli, ["evaluate", str(sample_labels), "--folds", "2", "--target", "stance", "--learning-curve", "--report", str(report)]

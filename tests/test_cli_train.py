@@ -34,7 +34,7 @@ def test_tune_trains_and_the_card_records_the_choice(runner, sample_labels, tmp_
     assert "Tuned on a validation part" in markdown
 
 
-def test_tuned_training_is_the_same_with_one_or_two_jobs(runner, sample_labels, tmp_path):
+def test_tuned_training_is_the_same_with_one_or_two_jobs(runner, sample_labels, tmp_path, small_grid):
     cards = []
     for jobs in ("1", "2"):
         out = tmp_path / f"jobs{jobs}"
@@ -113,17 +113,6 @@ def theirs(sample_labels, tmp_path):
     path = tmp_path / "theirs.csv"
     frame[["id", "text", "stance"]].rename(columns={"id": "ID", "text": "Tweet", "stance": "Stance"}).to_csv(path, index=False)
     return path
-
-
-@pytest.fixture
-def small_grid():
-    """stance.tune.GRID swapped for four points (the train command searches the module's grid)."""
-    from stance import tune
-
-    saved = list(tune.GRID)
-    tune.GRID[:] = [{"C": [1.0, 10.0], "char_ngram_range": [(3, 4)], "class_weight": ["balanced", None]}]
-    yield tune.GRID
-    tune.GRID[:] = saved
 
 
 def test_train_on_someone_elses_columns(runner, theirs, tmp_path):

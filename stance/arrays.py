@@ -32,7 +32,7 @@ from stance.ngrams import (
     word_trie,
 )
 from stance.preprocess import LOWERED_NEGATOR_ENDINGS, LOWERED_NEGATORS, NEGATION_PREFIX, mark_negation_scopes, prepare_texts
-from stance.tokens import WordTable, joined_points, letter_word_spans, points_of, word_token_spans
+from stance.tokens import WordTable, joined_points, letter_word_spans, points_of, span_hashes, word_token_spans
 
 ARRAYS_JSON = "model_arrays.json"
 ARRAYS_NPZ = "model_arrays.npz"
@@ -229,6 +229,7 @@ class _Words:
     points: np.ndarray | None = None  # the lowercased texts joined by newlines
     starts: np.ndarray | None = None
     ends: np.ndarray | None = None
+    hashes: np.ndarray | None = None  # of the words, for every table they are looked up in
 
     @classmethod
     def of(cls, texts: list[str], cache: dict) -> _Words:
@@ -253,7 +254,9 @@ class _Words:
         """Whether each word (lowercased) is one of ``words``, which ``table`` holds too."""
         if self.lowered is not None:
             return np.fromiter(map(words.__contains__, self.lowered), dtype=bool, count=len(self.lowered))
-        return table.ids(self.points, self.starts, self.ends) > 0
+        if self.hashes is None:
+            self.hashes = span_hashes(self.points, self.starts, self.ends)
+        return table.ids(self.points, self.starts, self.ends, self.hashes) > 0
 
     def negators(self) -> np.ndarray:
         """Whether each word lowercases to a negator's form (:data:`stance.preprocess.LOWERED_NEGATORS`)."""

@@ -145,11 +145,12 @@ class WordTable:
             pending, candidates = pending[more], candidates[more] + 1
         return found
 
-    def ids(self, points: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-        """The id of the word each span of ``points`` spells (0 for none); ``usable`` must be true."""
+    def ids(self, points: np.ndarray, starts: np.ndarray, ends: np.ndarray, hashes: np.ndarray | None = None) -> np.ndarray:
+        """The id of the word each span of ``points`` spells (0 for none); ``usable`` must be true.
+        ``hashes``: :func:`span_hashes` of the spans, when already known."""
         if not len(self.hashes) or not len(starts):
             return np.zeros(len(starts), dtype=np.int64)
-        wanted = span_hashes(points, starts, ends)
+        wanted = span_hashes(points, starts, ends) if hashes is None else hashes
         found = self._sorted_index(wanted)
         words = self.order[np.maximum(found, 0)]
         hit = np.flatnonzero((found >= 0) & (self.lengths[words] == ends - starts))

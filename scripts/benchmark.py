@@ -378,6 +378,44 @@ def bulk_against_fasttext(n: int, repeats: int) -> None:
     )
 
 
+def bulk_phases(n: int) -> None:
+    """Where `stance predict --input` spends its CPU time per row (one core, microseconds): reading the
+    CSV, classifying the rows in batches (the arrays model's probabilities and known-word share, and
+    the rows laid out with them), and writing them as CSV (much of it the shortest repr of the
+    twelve probabilities of each row)."""
+    import io
+    import tempfile
+
+    import stance.bulk as bulk
+    from stance.model import DEFAULT_MODEL_DIR
+    from stance.predict import classify_rows, prediction_columns, prediction_names
+
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "statements.csv"
+        write_bulk_csv(source, n)
+        bulk._init_worker(str(DEFAULT_MODEL_DIR), trust=False)
+        model = bulk._worker_model
+        model.arrays.predict_with_known_share(bulk_texts(100))  # builds the lookup tables
+        start = time.process_time()
+        rows = list(bulk.iter_rows(source, "text"))
+        read = time.process_time()
+        names = prediction_names(prediction_columns(model), ["id", "text"])
+        classified = [row for batch in bulk.batches(iter(rows)) for row in classify_rows(model, batch, "text", 0.0, names)]
+        laid_out = time.process_time()
+        writer, out = None, io.StringIO()
+        for first in range(0, len(classified), bulk.BATCH):
+            writer = bulk.write_rows(out, classified[first : first + bulk.BATCH], "csv", writer, ["id", "text", *names.values()])
+        written = time.process_time()
+    per_row = {
+        "read CSV": read - start,
+        "classify (predict and lay out rows)": laid_out - read,
+        "write CSV": written - laid_out,
+    }
+    print(f"`stance predict --input` by phase, {n:,} rows, CPU microseconds per row (one core):")
+    for name, seconds in per_row.items():
+        print(f"  {name:42s} {1e6 * seconds / n:6.1f}")
+
+
 def main() -> None:
     quick = "--quick" in sys.argv
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
@@ -399,6 +437,7 @@ def main() -> None:
     print(f"  scikit-learn word+char pipeline per target (baseline): {baseline:8,.0f} statements/s")
     print(f"  arrays model, one shared transform:                     {arrays_rate:8,.0f} statements/s ({arrays_rate / baseline:.1f}x)")
     bulk_against_fasttext(20_000 if quick else 100_000, 2 if quick else 3)
+    bulk_phases(20_000 if quick else 100_000)
     sizes = [20_000 if quick else 200_000] + ([1_000_000] if "--million" in sys.argv else [])
     for n in sizes:
         for jobs in (1, 2) if n < 1_000_000 else (2,):

@@ -21,14 +21,25 @@ from pathlib import Path
 import numpy as np
 
 from stance.features import WORD_TOKEN_PATTERN
-from stance.ngrams import BREAK, char_trie, char_wb_sequence, joined_with_breaks, word_sequence, word_trie
+from stance.ngrams import (
+    BREAK,
+    char_trie,
+    char_wb_sequence,
+    char_wb_sequence_of_points,
+    joined_with_breaks,
+    word_sequence,
+    word_sequence_of_ids,
+    word_trie,
+)
 from stance.preprocess import LOWERED_NEGATOR_ENDINGS, LOWERED_NEGATORS, NEGATION_PREFIX, mark_negation_scopes, prepare_texts
+from stance.tokens import WordTable, joined_points, letter_word_spans, points_of, span_hashes, word_token_spans
 
 ARRAYS_JSON = "model_arrays.json"
 ARRAYS_NPZ = "model_arrays.npz"
 FORMAT = "stance-arrays/2"
 READABLE_FORMATS = ("stance-arrays/1", FORMAT)  # /1 has no text preparation step
-CHUNK = 250  # texts transformed at once: larger chunks are hardly faster and take more memory
+CHUNK = 250  # texts transformed at once: larger chunks are hardly faster and take more memory (83 MB at 250, 99 MB at 1000)
+PIECE = 1 << 15  # TF-IDF triples multiplied by the coefficients at once
 _WORD_TOKENS = r"\w+(?:['’-]+\w+)*"  # = WORD_TOKEN_PATTERN: from a run's first word character to its last
 KNOWN_WORD_PATTERN = r"[^\W\d_][\w'’-]*"  # words, not numbers: what the known-word share counts
 _WORD_OR_BREAK = re.compile(rf"{KNOWN_WORD_PATTERN}|{BREAK}")  # a word, or the end of a text
@@ -54,12 +65,12 @@ class FeatureSet:
                 self._terms[column] = term
         return self._terms
 
-    def transform(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def transform(self, texts: list[str], cache: dict | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """TF-IDF of many texts as (row, column, value) triples, sorted by row then column,
-        L2-normalised per row like scikit-learn (rows with no known n-gram have no triple)."""
-        if self.lowercase:
-            texts = [text.lower() for text in texts]
-        rows, columns = self._ngram_columns(texts)
+        L2-normalised per row like scikit-learn (rows with no known n-gram have no triple).
+
+        Feature sets that read the same ``texts`` may share ``cache`` (their code points)."""
+        rows, columns = self._ngram_columns(texts, {} if cache is None else cache)
         width = max(len(self.vocabulary), 1)
         keys, counts = np.unique(rows * width + columns, return_counts=True)
         rows, columns = np.divmod(keys, width)
@@ -72,12 +83,34 @@ class FeatureSet:
             values /= norms[rows]
         return rows, columns, values
 
-    def _ngram_columns(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    def _ngram_columns(self, texts: list[str], cache: dict) -> tuple[np.ndarray, np.ndarray]:
         """(row, column) of every vocabulary n-gram in ``texts``, once per occurrence, found for the
-        whole batch at once (:mod:`stance.ngrams`)."""
+        whole batch at once (:mod:`stance.ngrams`): from the code points of the joined texts
+        (:mod:`stance.tokens`), or, where lowercasing changes a text's length (``İ``) or the
+        word vocabulary cannot be hashed apart, from each text with a regular expression."""
         low, high = self.ngram_range
         if not texts:
             return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+        key = ("points", self.lowercase)
+        if key not in cache:
+            cache[key] = joined_points(texts, self.lowercase)
+        joined = cache[key]
+        if joined is not None and self.analyzer == "word" and self._hashed_words is not None:
+            points, text_starts = joined
+            starts, ends = word_token_spans(points)
+            rows = np.searchsorted(text_starts, starts, side="right") - 1
+            sequence, rows = word_sequence_of_ids(self._hashed_words.ids(points, starts, ends), rows, len(texts), high)
+            positions, columns = self._trie[1].search(sequence, low, high)
+        elif joined is not None and self.analyzer == "char_wb":
+            codes, trie = self._trie
+            sequence, rows, whole = char_wb_sequence_of_points(*joined, codes, low, high)
+            positions, columns = trie.search(sequence, low, high, whole)
+        else:
+            return self._ngram_columns_by_text([text.lower() for text in texts] if self.lowercase else texts)
+        return rows[positions], columns
+
+    def _ngram_columns_by_text(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        low, high = self.ngram_range
         if self.analyzer == "word":
             ids, trie = self._trie
             sequence, rows = word_sequence(texts, self._tokens_or_break, ids, high)
@@ -93,6 +126,15 @@ class FeatureSet:
         """The vocabulary as a trie over word ids or character codes, built on first use."""
         terms = sorted(self.vocabulary, key=self.vocabulary.__getitem__)  # by column (not kept: explanations only need it)
         return word_trie(terms) if self.analyzer == "word" else char_trie(terms, self.ngram_range[0])
+
+    @functools.cached_property
+    def _hashed_words(self) -> WordTable | None:
+        """The words of the word vocabulary, hashed (a word's id, 1, 2, ..., is the trie's); None for
+        another token pattern than stance's or words whose hashes coincide (then regexes find tokens)."""
+        if self.token_pattern != WORD_TOKEN_PATTERN:
+            return None
+        table = WordTable([word for word in self._trie[0] if word != BREAK])
+        return table if table.usable else None
 
     @functools.cached_property
     def _tokens_or_break(self) -> re.Pattern:
@@ -175,21 +217,66 @@ def _without_boilerplate(texts: list[str], cache: dict) -> list[str]:
 
 @dataclass
 class _Words:
-    """The words of texts (:data:`_WORD_OR_BREAK`), each lowercased, and the text each belongs to."""
+    """The words of texts (:data:`KNOWN_WORD_PATTERN`), each lowercased, and the text each belongs to.
 
-    lowered: list[str]  # with a BREAK after each text's words
-    rows: np.ndarray
-    breaks: np.ndarray
+    Found with NumPy (:mod:`stance.tokens`: ``points`` and each word's ``starts`` and ``ends``)
+    unless lowercasing a word alone could differ from lowercasing it in its text (a capital
+    sigma, or ``İ``, which lowercases to two characters): then with a regular expression
+    (``lowered``, the words as strings)."""
+
+    rows: np.ndarray  # the text of each word
+    count: int  # texts
+    lowered: list[str] | None = None
+    points: np.ndarray | None = None  # the lowercased texts joined by newlines
+    starts: np.ndarray | None = None
+    ends: np.ndarray | None = None
+    hashes: np.ndarray | None = None  # of the words, for every table they are looked up in
 
     @classmethod
     def of(cls, texts: list[str], cache: dict) -> _Words:
         """The words of ``texts`` (without boilerplate: both users read them so), found once per chunk."""
         if "words" not in cache:
-            words = _WORD_OR_BREAK.findall(joined_with_breaks(texts))
-            lowered = "\n".join(words).lower().split("\n")  # words hold no newline; lowering never makes one
-            breaks = np.fromiter(map(BREAK.__eq__, lowered), dtype=bool, count=len(lowered))
-            cache["words"] = cls(lowered, np.cumsum(breaks) - breaks, breaks)
+            joined = "\n".join(texts)
+            lowered = joined.lower()
+            if "\u03a3" in joined or len(lowered) != len(joined):
+                words = _WORD_OR_BREAK.findall(joined_with_breaks(texts))
+                lowered_words = "\n".join(words).lower().split("\n")  # words hold no newline; lowering never makes one
+                breaks = np.fromiter(map(BREAK.__eq__, lowered_words), dtype=bool, count=len(lowered_words))
+                rows = (np.cumsum(breaks) - breaks)[~breaks]
+                cache["words"] = cls(rows, len(texts), [word for word in lowered_words if word != BREAK])
+            else:
+                starts, ends = letter_word_spans(points_of(joined))
+                lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1
+                rows = np.searchsorted(np.cumsum(lengths) - lengths, starts, side="right") - 1
+                cache["words"] = cls(rows, len(texts), None, points_of(lowered), starts, ends)
         return cache["words"]
+
+    def found_in(self, words: frozenset[str] | dict, table: WordTable) -> np.ndarray:
+        """Whether each word (lowercased) is one of ``words``, which ``table`` holds too."""
+        if self.lowered is not None:
+            return np.fromiter(map(words.__contains__, self.lowered), dtype=bool, count=len(self.lowered))
+        if self.hashes is None:
+            self.hashes = span_hashes(self.points, self.starts, self.ends)
+        return table.ids(self.points, self.starts, self.ends, self.hashes) > 0
+
+    def negators(self) -> np.ndarray:
+        """Whether each word lowercases to a negator's form (:data:`stance.preprocess.LOWERED_NEGATORS`)."""
+        found = self.found_in(LOWERED_NEGATORS, _negator_table())
+        if self.lowered is not None:
+            return found | np.fromiter(map(str.endswith, self.lowered, repeat(LOWERED_NEGATOR_ENDINGS)), dtype=bool, count=len(found))
+        ends = self.ends[self.ends - self.starts >= 3]
+        last = np.column_stack([self.points[ends - 3], self.points[ends - 2], self.points[ends - 1]]) if len(ends) else np.empty((0, 3))
+        ending = np.zeros(len(found), dtype=bool)
+        ending[self.ends - self.starts >= 3] = (last[:, None, :] == _NEGATOR_ENDING_POINTS[None, :, :]).all(axis=2).any(axis=1)
+        return found | ending
+
+
+_NEGATOR_ENDING_POINTS = np.array([[ord(c) for c in ending] for ending in LOWERED_NEGATOR_ENDINGS])
+
+
+@functools.cache
+def _negator_table() -> WordTable:
+    return WordTable(sorted(LOWERED_NEGATORS))
 
 
 def _negation_marked(stripped: list[str], cache: dict) -> list[str]:
@@ -197,10 +284,8 @@ def _negation_marked(stripped: list[str], cache: dict) -> list[str]:
     texts with a word that lowercases to a negator's form (the words are found once per chunk,
     for the known-word share too); the others cannot hold a negator and stay as they are."""
     words = _Words.of(stripped, cache)
-    negator = np.fromiter(map(LOWERED_NEGATORS.__contains__, words.lowered), dtype=bool, count=len(words.lowered))
-    negator |= np.fromiter(map(str.endswith, words.lowered, repeat(LOWERED_NEGATOR_ENDINGS)), dtype=bool, count=len(words.lowered))
     marked = list(stripped)
-    for index in np.unique(words.rows[negator]).tolist():
+    for index in np.unique(words.rows[words.negators()]).tolist():
         marked[index] = mark_negation_scopes(stripped[index])
     return marked
 
@@ -231,11 +316,14 @@ def _blocks(targets: dict[str, TargetArrays]) -> list[_Block]:
 
 
 def _probabilities_in_chunks(
-    targets: dict[str, TargetArrays], texts: list[str], blocks: list[_Block] | None = None, known: dict[str, int] | None = None
+    targets: dict[str, TargetArrays],
+    texts: list[str],
+    blocks: list[_Block] | None = None,
+    known: tuple[dict[str, int], WordTable] | None = None,
 ) -> tuple[dict[str, np.ndarray], np.ndarray | None]:
     """Probabilities of ``texts`` for each target, in chunks of :data:`CHUNK` texts (which keeps
     the working arrays small); targets sharing a vectorizer transform each chunk once. With
-    ``known`` (:meth:`ArrayModel._known_lookup`), also each text's known-word share."""
+    ``known`` (:meth:`ArrayModel._known_lookup` and its table), also each text's known-word share."""
     blocks = blocks if blocks is not None else _blocks(targets)
     decisions: dict[str, list[np.ndarray]] = {name: [] for name in targets}
     shares = []
@@ -244,18 +332,18 @@ def _probabilities_in_chunks(
         cache: dict = {}
         totals = {name: np.tile(target.intercept, (len(chunk), 1)) for name, target in targets.items()}
         for block in blocks:
-            rows, columns, values = block.features.transform(_prepared(block.prepare, chunk, cache))
+            prepared = _prepared(block.prepare, chunk, cache)
+            points = cache.setdefault(("points", json.dumps(block.prepare, sort_keys=True)), {})
+            rows, columns, values = block.features.transform(prepared, points)
             if len(rows):
                 starts = np.flatnonzero(np.diff(rows, prepend=-1))
-                weighted = block.coef.take(columns, axis=1)  # one contiguous row per class: summed segment by segment
-                weighted *= values
-                sums = np.add.reduceat(weighted, starts, axis=1)
+                sums = _row_sums(block.coef, columns, values, starts)
                 for name, part in block.columns.items():
                     totals[name][rows[starts]] += sums[part].T
         for name, total in totals.items():
             decisions[name].append(total)
         if known is not None:
-            shares.append(_known_word_share(_Words.of(_without_boilerplate(chunk, cache), cache), known))
+            shares.append(_known_word_share(_Words.of(_without_boilerplate(chunk, cache), cache), *known))
     probabilities = {
         name: _probabilities(np.concatenate(parts) if parts else np.empty((0, targets[name].coef.shape[0])))
         for name, parts in decisions.items()
@@ -263,12 +351,25 @@ def _probabilities_in_chunks(
     return probabilities, (np.concatenate(shares) if shares else np.zeros(0)) if known is not None else None
 
 
-def _known_word_share(words: _Words, known: dict[str, int]) -> np.ndarray:
-    """The share of each text's words that ``known`` maps to 1, for all texts at once (one lookup per word, in C)."""
-    count = int(words.breaks.sum())
-    kinds = np.fromiter(map(known.get, words.lowered, repeat(0)), dtype=np.int64, count=len(words.lowered))
-    counts = np.bincount(words.rows[~words.breaks], minlength=count).astype(np.float64)
-    hits = np.bincount(words.rows[kinds > 0], minlength=count)
+def _row_sums(coef: np.ndarray, columns: np.ndarray, values: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """For each text (its triples from ``starts`` to the next start), the sum of value x coefficient
+    of each class: in pieces of whole texts of about :data:`PIECE` triples, which keeps the
+    gathered coefficients small (memory) and in cache (time)."""
+    sums = np.empty((coef.shape[0], len(starts)))
+    cuts = np.unique(np.append(np.searchsorted(starts, np.arange(0, len(columns), PIECE)), len(starts)))
+    for first, last in zip(cuts[:-1].tolist(), cuts[1:].tolist(), strict=True):
+        low, high = starts[first], starts[last] if last < len(starts) else len(columns)
+        weighted = coef.take(columns[low:high], axis=1)  # one contiguous row per class: summed segment by segment
+        weighted *= values[low:high]
+        sums[:, first:last] = np.add.reduceat(weighted, starts[first:last] - low, axis=1)
+    return sums
+
+
+def _known_word_share(words: _Words, known: dict[str, int], table: WordTable) -> np.ndarray:
+    """The share of each text's words that are ``known`` (which ``table`` holds too), for all texts at once."""
+    count = words.count
+    counts = np.bincount(words.rows, minlength=count).astype(np.float64)
+    hits = np.bincount(words.rows[words.found_in(known, table)], minlength=count)
     return np.divide(hits, counts, out=np.zeros(count), where=counts > 0)
 
 
@@ -307,7 +408,7 @@ class ArrayModel:
 
     def predict_with_known_share(self, texts: list[str]) -> tuple[dict[str, np.ndarray], np.ndarray]:
         """:meth:`predict_all` and :meth:`known_word_share` in one pass (boilerplate is cut once)."""
-        return _probabilities_in_chunks(self.targets_arrays, texts, self._blocks, self._known_lookup)
+        return _probabilities_in_chunks(self.targets_arrays, texts, self._blocks, (self._known_lookup, self._known_table))
 
     def known_word_share(self, texts: list[str]) -> np.ndarray:
         """The share of each text's words that the model has a word feature for (0 for no word).
@@ -315,7 +416,7 @@ class ArrayModel:
         English statements score near 1; text in another language or no language scores
         near 0, so a label for it would be a guess."""
         shares = [
-            _known_word_share(_Words.of(prepare_texts(texts[i : i + CHUNK], negation=False), {}), self._known_lookup)
+            _known_word_share(_Words.of(prepare_texts(texts[i : i + CHUNK], negation=False), {}), self._known_lookup, self._known_table)
             for i in range(0, len(texts), CHUNK)
         ]
         return np.concatenate(shares) if shares else np.zeros(0)
@@ -323,6 +424,11 @@ class ArrayModel:
     @functools.cached_property
     def _blocks(self) -> list[_Block]:
         return _blocks(self.targets_arrays)
+
+    @functools.cached_property
+    def _known_table(self) -> WordTable:
+        """:meth:`_known_lookup`'s words, hashed (a word is known where the table finds it)."""
+        return WordTable(list(self._known_lookup))
 
     @functools.cached_property
     def _known_lookup(self) -> dict[str, int]:

@@ -16,6 +16,8 @@ Two entry points share the patterns:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from itertools import accumulate
 
 _AGENCIES = r"KCNA|Xinhua|Yonhap|KCNA Watch|Rodong Sinmun|AP|AFP|Reuters|UPI|TASS|RIA Novosti|Kyodo|Ukrinform|Interfax"
 # "Pyongyang, February 23 (KCNA) --", "SEOUL, March 3 (Yonhap) —", "WASHINGTON (AP) —",
@@ -27,7 +29,13 @@ _DATELINE = re.compile(
 _END_MARKER = re.compile(r"\s*(?:-0-|-30-|#{3,}|\(END\))\s*$")
 _END_MARKER_TAILS = ("-0-", "-30-", "###", "(END)")  # what a text ends with, whitespace aside, when _END_MARKER matches
 # A line that only names the issuing office.
-_AUTHOR_ONLY = re.compile(r"^\s*(?:Office of the Spokesperson|Office of the Press Secretary|Media Note|Press Statement)\s*$", re.I)
+_AUTHORS = ("Office of the Spokesperson", "Office of the Press Secretary", "Media Note", "Press Statement")
+_AUTHOR_ONLY = re.compile(rf"^\s*(?:{'|'.join(_AUTHORS)})\s*$", re.I)
+# re.I compares one character with one (str.strip() takes off what \s matches), so a text
+# _AUTHOR_ONLY matches is one of these lengths once stripped.
+_AUTHOR_LENGTHS = frozenset(map(len, _AUTHORS))
+# What a dateline or an end marker cannot be without: a text holding none of them has neither.
+_DATELINE_OR_END_MARKER_PART = re.compile(rf"\((?:{_AGENCIES}|END)\)|-0-|-30-|###")
 
 
 def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
@@ -47,6 +55,18 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
     if marker:
         end = start + marker.start()
     return start, max(start, end)
+
+
+def strip_boilerplate_all(texts: list[str]) -> list[str]:
+    """:func:`strip_boilerplate` of every text, with one search through all of them for the few
+    that may hold boilerplate (the others come back as they are)."""
+    starts = [0, *accumulate(len(text) + 1 for text in texts)]  # each text and its newline
+    candidates = {bisect_right(starts, match.start()) - 1 for match in _DATELINE_OR_END_MARKER_PART.finditer("\n".join(texts))}
+    candidates.update(i for i, text in enumerate(texts) if len(text.strip()) in _AUTHOR_LENGTHS)
+    stripped = list(texts)
+    for index in candidates:
+        stripped[index] = strip_boilerplate(texts[index])
+    return stripped
 
 
 def strip_boilerplate(text: str) -> str:

@@ -12,16 +12,20 @@ import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import BinaryIO, TextIO
 
 from stance.errors import InputError
-from stance.escaping import csv_writer, neutralise_formula, restore_row
+from stance.escaping import FORMULA_START, neutralise_formula, restore_formula
 from stance.processes import prepare_worker
 from stance.sources import parse_json
 
 BATCH = 2000
 MAX_FIELD_CHARS = 50_000_000  # a CSV field may hold a whole document
 TSV_SUFFIXES = (".tsv", ".tab")
+# A cell the formula guard (stance.escaping) may change starts with one of these; any other
+# cell passes unchanged, so most cells skip the guard's function call.
+_MAY_BE_FORMULA = FORMULA_START | {"'"}
 _worker_model = None
 
 
@@ -79,7 +83,10 @@ def rows_from_stream(handle: TextIO, source: str, jsonl: bool, text_column: str,
         for row in reader:
             if None in row:
                 raise InputError(f"{source}, line {reader.line_num}: more fields than the header has columns; check the quoting.")
-            yield typed_row(restore_row(row))
+            for key, value in row.items():
+                if value.__class__ is str and value[:1] == "'":
+                    row[key] = restore_formula(value)
+            yield typed_row(row)
     except csv.Error as exc:
         raise InputError(f"{source}, after line {reader.line_num}: not a readable CSV ({exc}); check the quoting.") from exc
 
@@ -205,15 +212,40 @@ def write_rows(
         return writer
     if writer is None:
         fieldnames = list(columns or rows[0])
-        writer = (csv_writer(out, delimiter="\t" if fmt == "tsv" else ","), fieldnames)  # a field with a CR is quoted too
-        writer[0].writerow([name if keep_formulas else neutralise_formula(name) for name in fieldnames])
-    csv_out, fieldnames = writer
-    guard = (lambda value: value) if keep_formulas else neutralise_formula
+        writer = (_CsvRows(delimiter="\t" if fmt == "tsv" else ","), fieldnames)
+        writer[0].write(out, [[name if keep_formulas else neutralise_formula(name) for name in fieldnames]])
+    csv_rows, fieldnames = writer
     # Only text can be a formula: numbers and None (an empty cell) skip the check.
-    csv_out.writerows(
-        [["" if value is None else guard(value) if value.__class__ is str else value for value in map(row.get, fieldnames)] for row in rows]
-    )
+    if keep_formulas:
+        cells = [["" if value is None else value for value in map(row.get, fieldnames)] for row in rows]
+    else:
+        cells = [
+            [
+                "" if value is None else neutralise_formula(value) if value.__class__ is str and value[:1] in _MAY_BE_FORMULA else value
+                for value in map(row.get, fieldnames)
+            ]
+            for row in rows
+        ]
+    csv_rows.write(out, cells)
     return writer
+
+
+class _CsvRows:
+    """A csv writer that hands a whole batch of rows to the stream in one write. The writer ends
+    each row with "\r\n", so that it quotes a field holding CR or LF as
+    :func:`stance.escaping.csv_writer` does; the rows are kept in a list (no Python call per row)
+    and written with "\n" line ends."""
+
+    def __init__(self, **options) -> None:
+        self._rows: list[str] = []
+        sink = SimpleNamespace(write=self._rows.append)  # what the writer calls once per row
+        self._writer = csv.writer(sink, lineterminator="\r\n", **options)
+
+    def write(self, out: TextIO, rows: list[list]) -> None:
+        self._writer.writerows(rows)
+        if self._rows:
+            out.write("\n".join([row[:-2] for row in self._rows]) + "\n")
+            self._rows.clear()
 
 
 def _bounded(pool, jobs_iter, ahead: int) -> Iterator[list[dict]]:

@@ -179,7 +179,15 @@ def char_wb_sequence(texts: list[str], codes: CharCodes, low: int, high: int) ->
     position belongs to, and the padded length of each word shorter than ``low`` at its
     first position (None when there is no such word), which scikit-learn counts whole.
     """
-    points = code_points(texts)
+    lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=len(texts))
+    return char_wb_sequence_of_points(code_points(texts), np.cumsum(lengths) - lengths, codes, low, high)
+
+
+def char_wb_sequence_of_points(
+    points: np.ndarray, text_starts: np.ndarray, codes: CharCodes, low: int, high: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """:func:`char_wb_sequence` of texts given as the code points of their newline-joined form
+    and the position where each starts."""
     letters = ~is_space(points)
     before = np.concatenate(([False], letters[:-1]))
     after = np.concatenate((letters[1:], [False]))
@@ -193,7 +201,6 @@ def char_wb_sequence(texts: list[str], codes: CharCodes, low: int, high: int) ->
     sequence[offsets + lengths + 1] = space
     inside = np.flatnonzero(letters)
     sequence[inside + np.repeat(offsets + 1 - starts, lengths)] = codes(points[inside])
-    text_starts = np.cumsum([len(t) + 1 for t in texts]) - [len(t) + 1 for t in texts]
     rows = np.repeat(np.searchsorted(text_starts, starts, side="right") - 1, slots)
     whole = None
     short = lengths + 2 < low
@@ -211,6 +218,14 @@ def joined_with_breaks(texts: list[str]) -> str:
     if joined.count(BREAK) != len(texts):
         joined = BREAK.join(text.replace(BREAK, "\x01") for text in texts) + BREAK
     return joined
+
+
+def word_sequence_of_ids(ids: np.ndarray, rows: np.ndarray, count: int, high: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`word_sequence` from the word id and text (row) of each token of ``count`` texts, in order."""
+    per_text = np.bincount(rows, minlength=count)
+    sequence = np.zeros(len(ids) + count + high, dtype=np.int64)
+    sequence[np.arange(len(ids)) + rows] = ids  # a dead code after each text
+    return sequence, np.repeat(np.arange(count), per_text + 1)
 
 
 def word_sequence(texts: list[str], tokens_or_break: re.Pattern, ids: dict[str, int], high: int) -> tuple[np.ndarray, np.ndarray]:

@@ -18,7 +18,7 @@ import re
 from bisect import bisect_right
 from itertools import accumulate, product
 
-from stance.boilerplate import strip_boilerplate
+from stance.boilerplate import strip_boilerplate, strip_boilerplate_all
 
 NEGATION_PREFIX = "neg_"
 _TOKEN = re.compile(r"[^\W_][\w'’-]*|[.,;:!?()\[\]\"“”]")
@@ -108,5 +108,5 @@ def prepare_texts(texts, negation: bool = True, boilerplate: bool = True) -> lis
     """:func:`prepare_text` of every text (the same result, faster for many texts)."""
     texts = [str(t) for t in texts]
     if boilerplate:
-        texts = [strip_boilerplate(t) for t in texts]
+        texts = strip_boilerplate_all(texts)
     return mark_negations(texts) if negation else texts

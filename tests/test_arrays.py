@@ -264,3 +264,25 @@ def test_arrays_prepare_texts_like_the_pipeline(texts):
     from stance.preprocess import prepare_texts
 
     assert _prepared({"negation": True, "boilerplate": True}, texts, {}) == prepare_texts(texts)
+
+
+NO_CASE_SHIFT = [t for t in TRICKY + HOSTILE if "İ" not in t and "Σ" not in t]  # read from code points, not by regexes
+
+
+def test_arrays_match_pipelines_on_tricky_texts_read_from_code_points(trained_model_dir):
+    import re
+
+    from stance.arrays import KNOWN_WORD_PATTERN
+    from stance.preprocess import prepare_texts
+    from stance.tokens import joined_points
+
+    pipelines = load_model(trained_model_dir)
+    fast = load_predictor(trained_model_dir)
+    texts = NO_CASE_SHIFT + [a + " " + b for a in NO_CASE_SHIFT[:8] for b in NO_CASE_SHIFT[8:16]]
+    assert joined_points(prepare_texts(texts), lowercase=True) is not None
+    shared, shares = fast.arrays.predict_with_known_share(texts)
+    for target in pipelines.targets:
+        assert np.abs(shared[target] - pipelines.predict_proba(target, texts)).max() < 1e-9
+    known = fast.arrays._known_lookup
+    words = [[w.lower() for w in re.findall(KNOWN_WORD_PATTERN, t)] for t in prepare_texts(texts, negation=False)]
+    assert shares.tolist() == [sum(w in known for w in ws) / len(ws) if ws else 0.0 for ws in words]

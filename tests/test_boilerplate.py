@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from stance.boilerplate import strip_boilerplate, trim_span
 
@@ -68,3 +70,32 @@ def test_end_marker_is_searched_only_where_a_span_ends_with_one():
             text = "".join(pieces)
             shortcut = text.rstrip().endswith(boilerplate._END_MARKER_TAILS)
             assert bool(boilerplate._END_MARKER.search(text)) == shortcut, repr(text)
+
+
+BOILERPLATE_PIECES = [
+    "Pyongyang, May 3 (KCNA) -- ",
+    "SEOUL (Yonhap) — ",
+    "(AP):",
+    "(KCNA Watch) -",
+    "-0-",
+    " -30-",
+    "####",
+    "(END)",
+    "(end)",
+    "Office of the Spokesperson",
+    "OFFICE OF THE SPOKEſPERSON",  # long s: equal to s ignoring case
+    "  Media Note \n",
+    "Press Statement.",
+    "We condemn it.",
+    " ",
+    "\n",
+    "Kelvin",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(BOILERPLATE_PIECES), max_size=4).map("".join), max_size=8))
+def test_stripping_many_texts_equals_stripping_each(texts):
+    from stance.boilerplate import strip_boilerplate_all
+
+    assert strip_boilerplate_all(texts) == [strip_boilerplate(text) for text in texts]

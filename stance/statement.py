@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import PurePath
@@ -26,12 +27,15 @@ OUTPUT_COLUMNS = (
 INTEGER_COLUMNS = ("start", "end")  # numbers in the record; CSV and TSV carry them as text
 
 
+_WHOLE_NUMBER = re.compile(r"\s*-?[0-9]+\s*")  # ASCII digits only: "²" and "--5" stay text, as int() can't read them
+
+
 def typed_row(row: dict) -> dict:
     """A row read from CSV/TSV with the record's integer columns (``start``, ``end``) as numbers again,
     so JSON written from it keeps them numbers; any other value stays as read."""
     for column in INTEGER_COLUMNS:
         value = row.get(column)
-        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        if isinstance(value, str) and _WHOLE_NUMBER.fullmatch(value):
             row[column] = int(value)
     return row
 

@@ -5,6 +5,7 @@
     python scripts/benchmark.py --million    # also a 1,000,000-row bulk run (about 3 minutes)
     python scripts/benchmark.py --training   # also scripts/benchmark_training.py (100,000 statements)
     python scripts/benchmark.py --extract-only --extract-tree=/tmp/old-checkout   # extraction only, beside another checkout
+    python scripts/benchmark.py --prediction-only   # everything but extraction
 
 Extraction speed is measured on one core over the gold-set documents (news
 articles, press releases, state-media stories, ministry statements), repeated
@@ -416,10 +417,7 @@ def bulk_phases(n: int) -> None:
         print(f"  {name:42s} {1e6 * seconds / n:6.1f}")
 
 
-def main() -> None:
-    quick = "--quick" in sys.argv
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
-    print(f"host reference: {host_reference():.3f} s for a fixed pure-Python workload (lower is faster)")
+def print_extraction(quick: bool) -> None:
     articles = sorted(GOLD_DOCS.glob("*.txt"))
     transcripts = sorted(GOLD_DOCS.glob("*.md"))
     mb_s, count, seconds = extraction_speed(articles, 1_000_000 if quick else 5_000_000)
@@ -428,6 +426,14 @@ def main() -> None:
     print(f"extract, transcripts: {mb_s:6.2f} MB/CPU-s ({count:,} statements in {seconds:.2f} CPU-s)")
     trees = [ROOT] + [Path(a.split("=", 1)[1]) for a in sys.argv if a.startswith("--extract-tree=")]
     streamed_extraction(20_000_000 if quick else 100_000_000, trees)
+
+
+def main() -> None:
+    quick = "--quick" in sys.argv
+    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(f"host reference: {host_reference():.3f} s for a fixed pure-Python workload (lower is faster)")
+    if "--prediction-only" not in sys.argv:
+        print_extraction(quick)
     if "--extract-only" in sys.argv:
         return
     print_cold_starts(3 if quick else 7)

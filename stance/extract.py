@@ -53,6 +53,8 @@ _NAMED_TURN = re.compile(
     r":(?:[ \t]+(?=\S)|(?=To ask\b))",  # "Mr Vikram Nair:To ask the Minister ...": a written question's space lost
     re.MULTILINE,
 )
+# A line break before a capital letter: the only line starts (besides the first) where _TURN and _NAMED_TURN can match.
+_CAPITAL_LINE = re.compile(r"\n(?=[A-Z])")
 _NOT_LABELS = frozenset(
     "source sources note notes tags tag date location subject photo photos video read more related watch update editor's "
     "title headline translation example answer topic topics category keywords image credit caption file link see also "
@@ -395,7 +397,7 @@ def document_author(document: Document) -> str | None:
 
 def _turn_labels(text: str) -> Iterator[re.Match[str]]:
     """Each speaker label of a transcript ('MR. KIRBY:', 'Q'), lazily."""
-    return (m for m in line_start_matches(_TURN, text) if _is_turn_label(m.group("who")))
+    return (m for m in line_start_matches(_TURN, text, _CAPITAL_LINE) if _is_turn_label(m.group("who")))
 
 
 @lru_cache(maxsize=8)
@@ -411,7 +413,7 @@ def _named_turn_labels(document: Document) -> list[re.Match[str]]:
     head = text if hinted else text[:3000]
     if not (_LABEL_HINT.search(head) or _LABEL_HINT_START.match(head)):
         return []  # no line opens with a capitalized label: the common case, found in one fast scan
-    matches = [m for m in line_start_matches(_NAMED_TURN, text) if _is_named_label(m.group("who"), document)]
+    matches = [m for m in line_start_matches(_NAMED_TURN, text, _CAPITAL_LINE) if _is_named_label(m.group("who"), document)]
     if not matches:
         return []
     names = [_label_name(m.group("who")) for m in matches]

@@ -9,6 +9,7 @@ returns satisfies ``text[start:end] == sentence``.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 
@@ -152,10 +153,20 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
     return (start, end) if start < end else None
 
 
-def line_start_matches(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+def line_start_matches(
+    pattern: re.Pattern[str], text: str, openings: re.Pattern[str] | None = None
+) -> Iterator[re.Match[str]]:
     """``pattern.finditer(text)`` for a pattern that starts with ``^`` in MULTILINE mode,
     tried only where a line starts: the regular-expression engine would try (and fail at)
-    every character in between."""
+    every character in between.
+
+    ``openings`` (a pattern such as ``\\n(?=[A-Z])``: a line break and, looked ahead at, what a
+    matching line opens with) finds the line breaks after which ``pattern`` can match at
+    all, in one fast scan for the break; only there (and at the text's start) is it tried.
+    It must find every line break after which ``pattern`` matches, or matches are lost."""
+    if openings is not None:
+        yield from _matches_at_openings(pattern, text, openings)
+        return
     position = 0
     while position <= len(text):
         match = pattern.match(text, position)
@@ -168,3 +179,17 @@ def line_start_matches(pattern: re.Pattern[str], text: str) -> Iterator[re.Match
         if line_break < 0:
             return
         position = line_break + 1
+
+
+def _matches_at_openings(pattern: re.Pattern[str], text: str, openings: re.Pattern[str]) -> Iterator[re.Match[str]]:
+    """The matches of :func:`line_start_matches`, tried at the text's start and after the line
+    breaks ``openings`` finds (the same tries in the same order, less those that cannot match)."""
+    floor = 0  # a match is looked for again from its end, or after its start when it is empty
+    line_starts = itertools.chain((0,), (opening.start() + 1 for opening in openings.finditer(text)))
+    for position in line_starts:
+        if position < floor:
+            continue
+        match = pattern.match(text, position)
+        if match:
+            yield match
+            floor = max(match.end(), match.start() + 1)

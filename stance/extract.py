@@ -346,9 +346,14 @@ def _speech_of_the_principal(document: Document, author: str) -> str | None:
     if not office:
         return None
     text = document.text[:6000]
-    first, third = len(_FIRST_PERSON.findall(text)), len(_THIRD_PERSON.findall(text))
-    if first < 3 or first < 4 * third:
+    first = len(_FIRST_PERSON.findall(text))
+    if first < 3:
         return None
+    third = 0
+    for _ in _THIRD_PERSON.finditer(text):  # counted only until there are too many
+        third += 1
+        if first < 4 * third:
+            return None
     by = _SPEECH_BY.match(document.title or "")
     if by and quotes.person_name(by.group("who")):
         return by.group("who").strip()  # "Speech by Head of the Office of the President of Ukraine Andriy Yermak at ..."

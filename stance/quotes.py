@@ -1666,7 +1666,8 @@ def _continues_speaker(text: str, current: QuoteSpan, previous: QuoteSpan | None
     if anchor is None or anchor > current.outer_start:
         return False
     between = text[anchor : current.outer_start]
-    return len(re.findall(r"\n\s*", between)) <= 1 and len(between.strip()) < 80 and not re.search(r"[“\"]", between)
+    # The cheap length test first: a long stretch in between is read no further.
+    return len(between.strip()) < 80 and len(re.findall(r"\n\s*", between)) <= 1 and not re.search(r"[“\"]", between)
 
 
 def _looks_like_title(text: str, span: QuoteSpan) -> bool:

@@ -115,7 +115,7 @@ def paragraph_spans(text: str, start: int = 0, end: int | None = None, wrapped: 
     """
     end = len(text) if end is None else end
     wrapped = is_hard_wrapped(text) if wrapped is None else wrapped
-    for match in _LINE_BREAK.finditer(text, start, end):
+    for match in _line_breaks(text, start, end):
         blank_line = "\n" in match.group(0)[1:]
         if blank_line or not (wrapped and text[match.start() - 1 : match.start()] not in _SENTENCE_END):
             span = _trim(text, start, match.start())
@@ -128,6 +128,21 @@ def paragraph_spans(text: str, start: int = 0, end: int | None = None, wrapped: 
 
 
 _LINE_BREAK = re.compile(r"[ \t\r\f\v]*\n[ \t\r\f\v]*(?:\n\s*)?")
+_LINE_SPACE = " \t\r\f\v"  # what _LINE_BREAK takes before its line feed
+
+
+def _line_breaks(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    """``_LINE_BREAK.finditer(text, start, end)``, found from each line feed (``str.find``) and
+    the spaces just before it: the pattern opens with optional spaces, so the engine would
+    try it at every character."""
+    position = start
+    while (line_feed := text.find("\n", position, end)) >= 0:
+        first = line_feed
+        while first > position and text[first - 1] in _LINE_SPACE:
+            first -= 1
+        match = _LINE_BREAK.match(text, first, end)  # (always matches: spaces, then the line feed)
+        yield match
+        position = match.end()
 _SENTENCE_END = set('.!?:;”"’)]')
 
 

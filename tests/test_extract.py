@@ -590,3 +590,22 @@ def test_speech_of_the_principal_counts_third_person_only_as_far_as_it_needs():
             assert found is None, text
         else:
             assert found in ("the President of Ukraine", "President of Ukraine Volodymyr Zelenskyy"), text
+
+
+def test_names_after_title_finds_what_findall_finds():
+    import random
+    import re
+
+    from stance.extract import _names_after_title
+
+    rng = random.Random(11)
+    pieces = ["President of Ukraine", "Prime Minister of Japan", "Office of the ", "Volodymyr", "Zelenskyy", "Fumio", "Kishida",
+              " ", "\t", "\n", "the", "said", "x", "_", "é", "Head of the Office of the President of Ukraine Andriy Yermak"]
+    for title in ("President of Ukraine", "Prime Minister of Japan"):
+        pattern = re.compile(rf"(?<!Office of the )\b{title}[ \t]+([A-Z][\w'’-]+[ \t]+[A-Z][\w'’-]+)\b")
+        for _ in range(500):
+            text = "".join(rng.choice(pieces) + rng.choice(["", " "]) for _ in range(rng.randint(0, 16)))
+            assert _names_after_title(title, text) == pattern.findall(text), text
+    assert _names_after_title("Prime Minister of Japan", "Office of the Prime Minister of Japan Prime Minister of Japan Fumio Kishida") == [
+        "Fumio Kishida"
+    ]

@@ -118,3 +118,16 @@ def test_line_start_matches_with_openings_after_an_empty_match():
     empty_at_line_start = re.compile(r"^(?=A)", re.MULTILINE)
     text = "A\nb\nA\n"
     assert [m.start() for m in line_start_matches(empty_at_line_start, text, re.compile(r"\n(?=A)"))] == [0, 4]
+
+
+def test_line_breaks_are_the_pattern_s_matches():
+    from stance.sentences import _LINE_BREAK, _line_breaks
+
+    rng = random.Random(3)
+    pieces = ["a", "b.", " ", "\t", "\r", "\f", "\v", "\n", "\n\n", "\u2003", "\u00a0", "x y"]
+    for _ in range(2000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 20)))
+        start = rng.randint(0, len(text))
+        end = rng.randint(start, len(text))
+        expected = [m.span() for m in _LINE_BREAK.finditer(text, start, end)]
+        assert [m.span() for m in _line_breaks(text, start, end)] == expected, (text, start, end)

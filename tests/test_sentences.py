@@ -131,3 +131,22 @@ def test_line_breaks_are_the_pattern_s_matches():
         end = rng.randint(start, len(text))
         expected = [m.span() for m in _LINE_BREAK.finditer(text, start, end)]
         assert [m.span() for m in _line_breaks(text, start, end)] == expected, (text, start, end)
+
+
+@pytest.mark.parametrize(
+    "module, name, original",
+    [
+        ("stance.sentences", "_BOUNDARY", r"[.!?]+[\"'”’)\]]*(?=\s)"),
+        ("stance.quotes", "_BOUNDARY_BACK", r"[.!?][\"'”’)\]]*\s+|\n"),
+    ],
+)
+def test_boundary_patterns_rewritten_for_speed_match_as_written_before(module, name, original):
+    import importlib
+
+    fast, slow = getattr(importlib.import_module(module), name), re.compile(original)
+    rng = random.Random(8)
+    pieces = [".", "!", "?", "...", "\n", " ", "\t", "\u2003", '"', "'", "”", "’", ")", "]", "a", "U.S.", "Mr. Kim"]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 16)))
+        start = rng.randint(0, len(text))
+        assert [m.span() for m in fast.finditer(text, start)] == [m.span() for m in slow.finditer(text, start)], (text, start)

@@ -44,9 +44,11 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
     Returns ``(start, start)`` when nothing but boilerplate is left.
     """
     piece = text[start:end]
-    if _AUTHOR_ONLY.match(piece):
+    # Each check only where it can match: a line naming an office is one of _AUTHOR_LENGTHS
+    # once stripped (``strip`` of a trimmed sentence copies nothing), a dateline holds "(".
+    if len(piece.strip()) in _AUTHOR_LENGTHS and _AUTHOR_ONLY.match(piece):
         return start, start
-    dateline = _DATELINE.match(piece)
+    dateline = _DATELINE.match(piece) if "(" in piece else None
     if dateline:
         start += dateline.end()
         piece = piece[dateline.end() :]

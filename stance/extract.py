@@ -53,6 +53,8 @@ _NAMED_TURN = re.compile(
     r":(?:[ \t]+(?=\S)|(?=To ask\b))",  # "Mr Vikram Nair:To ask the Minister ...": a written question's space lost
     re.MULTILINE,
 )
+# A line break before a capital letter: the only line starts (besides the first) where _TURN and _NAMED_TURN can match.
+_CAPITAL_LINE = re.compile(r"\n(?=[A-Z])")
 _NOT_LABELS = frozenset(
     "source sources note notes tags tag date location subject photo photos video read more related watch update editor's "
     "title headline translation example answer topic topics category keywords image credit caption file link see also "
@@ -344,22 +346,42 @@ def _speech_of_the_principal(document: Document, author: str) -> str | None:
     if not office:
         return None
     text = document.text[:6000]
-    first, third = len(_FIRST_PERSON.findall(text)), len(_THIRD_PERSON.findall(text))
-    if first < 3 or first < 4 * third:
+    first = len(_FIRST_PERSON.findall(text))
+    if first < 3:
         return None
+    third = 0
+    for _ in _THIRD_PERSON.finditer(text):  # counted only until there are too many
+        third += 1
+        if first < 4 * third:
+            return None
     by = _SPEECH_BY.match(document.title or "")
     if by and quotes.person_name(by.group("who")):
         return by.group("who").strip()  # "Speech by Head of the Office of the President of Ukraine Andriy Yermak at ..."
     title = f"{office.group('title')} of {office.group('country')}"
     # The name the document writes most often right after the title ("President of Ukraine
     # Volodymyr Zelenskyy"), not a word of the next line, nor the head of the president's office.
-    names = re.findall(
-        rf"(?<!Office of the )\b{title}[ \t]+([A-Z][\w'’-]+[ \t]+[A-Z][\w'’-]+)\b", f"{document.title or ''}\n{document.text}"
-    )
+    names = _names_after_title(title, f"{document.title or ''}\n{document.text}")
     names = [n for n in names if quotes.person_name(n) == n and not set(n.split()) & _NOT_GIVEN_NAMES]
     if not names:
         return f"the {title}"
     return f"{title} {max(set(names), key=names.count)}"
+
+
+def _names_after_title(title: str, text: str) -> list[str]:
+    """``re.findall(rf"(?<!Office of the )\\b{title}[ \\t]+(Name Name)\\b", text)``, found fast: the
+    pattern without its leading checks starts with the title's words, which the regular-expression
+    engine looks for in one scan; the checks are made at each place it finds (a place that fails
+    them is looked past by one character, as ``findall`` would)."""
+    pattern = re.compile(rf"{title}[ \t]+([A-Z][\w'’-]+[ \t]+[A-Z][\w'’-]+)\b")
+    names, position = [], 0
+    while match := pattern.search(text, position):
+        start = match.start()
+        if text.endswith("Office of the ", 0, start) or (start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_")):
+            position = start + 1  # inside a word, or 'Office of the President of ...'
+            continue
+        names.append(match.group(1))
+        position = match.end()
+    return names
 
 
 def _guess_mode(document: Document) -> str:
@@ -395,7 +417,7 @@ def document_author(document: Document) -> str | None:
 
 def _turn_labels(text: str) -> Iterator[re.Match[str]]:
     """Each speaker label of a transcript ('MR. KIRBY:', 'Q'), lazily."""
-    return (m for m in line_start_matches(_TURN, text) if _is_turn_label(m.group("who")))
+    return (m for m in line_start_matches(_TURN, text, _CAPITAL_LINE) if _is_turn_label(m.group("who")))
 
 
 @lru_cache(maxsize=8)
@@ -411,7 +433,7 @@ def _named_turn_labels(document: Document) -> list[re.Match[str]]:
     head = text if hinted else text[:3000]
     if not (_LABEL_HINT.search(head) or _LABEL_HINT_START.match(head)):
         return []  # no line opens with a capitalized label: the common case, found in one fast scan
-    matches = [m for m in line_start_matches(_NAMED_TURN, text) if _is_named_label(m.group("who"), document)]
+    matches = [m for m in line_start_matches(_NAMED_TURN, text, _CAPITAL_LINE) if _is_named_label(m.group("who"), document)]
     if not matches:
         return []
     names = [_label_name(m.group("who")) for m in matches]

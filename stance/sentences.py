@@ -9,6 +9,7 @@ returns satisfies ``text[start:end] == sentence``.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 
@@ -37,7 +38,8 @@ SENTENCE_OPENERS = frozenset(
 
 # Candidate boundary: sentence-final punctuation, optional closing marks or
 # brackets, then whitespace.
-_BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)")
+# (``[.!?][.!?]*`` is ``[.!?]+`` opening with one character class: the engine scans for it fast.)
+_BOUNDARY = re.compile(r"[.!?][.!?]*[\"'”’)\]]*(?=\s)")
 _NEXT_START = re.compile(r"\s+([\"'“‘(\[]*)(\S)")
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
 
@@ -114,7 +116,7 @@ def paragraph_spans(text: str, start: int = 0, end: int | None = None, wrapped: 
     """
     end = len(text) if end is None else end
     wrapped = is_hard_wrapped(text) if wrapped is None else wrapped
-    for match in _LINE_BREAK.finditer(text, start, end):
+    for match in _line_breaks(text, start, end):
         blank_line = "\n" in match.group(0)[1:]
         if blank_line or not (wrapped and text[match.start() - 1 : match.start()] not in _SENTENCE_END):
             span = _trim(text, start, match.start())
@@ -127,6 +129,21 @@ def paragraph_spans(text: str, start: int = 0, end: int | None = None, wrapped: 
 
 
 _LINE_BREAK = re.compile(r"[ \t\r\f\v]*\n[ \t\r\f\v]*(?:\n\s*)?")
+_LINE_SPACE = " \t\r\f\v"  # what _LINE_BREAK takes before its line feed
+
+
+def _line_breaks(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    """``_LINE_BREAK.finditer(text, start, end)``, found from each line feed (``str.find``) and
+    the spaces just before it: the pattern opens with optional spaces, so the engine would
+    try it at every character."""
+    position = start
+    while (line_feed := text.find("\n", position, end)) >= 0:
+        first = line_feed
+        while first > position and text[first - 1] in _LINE_SPACE:
+            first -= 1
+        match = _LINE_BREAK.match(text, first, end)  # (always matches: spaces, then the line feed)
+        yield match
+        position = match.end()
 _SENTENCE_END = set('.!?:;”"’)]')
 
 
@@ -152,10 +169,20 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
     return (start, end) if start < end else None
 
 
-def line_start_matches(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+def line_start_matches(
+    pattern: re.Pattern[str], text: str, openings: re.Pattern[str] | None = None
+) -> Iterator[re.Match[str]]:
     """``pattern.finditer(text)`` for a pattern that starts with ``^`` in MULTILINE mode,
     tried only where a line starts: the regular-expression engine would try (and fail at)
-    every character in between."""
+    every character in between.
+
+    ``openings`` (a pattern such as ``\\n(?=[A-Z])``: a line break and, looked ahead at, what a
+    matching line opens with) finds the line breaks after which ``pattern`` can match at
+    all, in one fast scan for the break; only there (and at the text's start) is it tried.
+    It must find every line break after which ``pattern`` matches, or matches are lost."""
+    if openings is not None:
+        yield from _matches_at_openings(pattern, text, openings)
+        return
     position = 0
     while position <= len(text):
         match = pattern.match(text, position)
@@ -168,3 +195,17 @@ def line_start_matches(pattern: re.Pattern[str], text: str) -> Iterator[re.Match
         if line_break < 0:
             return
         position = line_break + 1
+
+
+def _matches_at_openings(pattern: re.Pattern[str], text: str, openings: re.Pattern[str]) -> Iterator[re.Match[str]]:
+    """The matches of :func:`line_start_matches`, tried at the text's start and after the line
+    breaks ``openings`` finds (the same tries in the same order, less those that cannot match)."""
+    floor = 0  # a match is looked for again from its end, or after its start when it is empty
+    line_starts = itertools.chain((0,), (opening.start() + 1 for opening in openings.finditer(text)))
+    for position in line_starts:
+        if position < floor:
+            continue
+        match = pattern.match(text, position)
+        if match:
+            yield match
+            floor = max(match.end(), match.start() + 1)

@@ -99,3 +99,34 @@ def test_stripping_many_texts_equals_stripping_each(texts):
     from stance.boilerplate import strip_boilerplate_all
 
     assert strip_boilerplate_all(texts) == [strip_boilerplate(text) for text in texts]
+
+
+def _trim_span_by_the_patterns(text: str, start: int, end: int) -> tuple[int, int]:
+    """trim_span as the patterns alone decide it (every check run, none skipped)."""
+    from stance.boilerplate import _AUTHOR_ONLY, _DATELINE, _END_MARKER
+
+    piece = text[start:end]
+    if _AUTHOR_ONLY.match(piece):
+        return start, start
+    dateline = _DATELINE.match(piece)
+    if dateline:
+        start += dateline.end()
+        piece = piece[dateline.end() :]
+    marker = _END_MARKER.search(piece)
+    return start, max(start, start + marker.start() if marker else end)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["Office of the Spokesperson", "MEDIA NOTE", "preſs ſtatement", "Press Statement.", " ", "\n", "\u2003",
+             "SEOUL (Yonhap) -- ", "(KCNA) ", "(AP)", "(", "We will stand.", "-0-", "x"]
+        ),
+        max_size=5,
+    )
+)
+def test_trim_span_shortcuts_change_nothing(pieces):
+    """The author-line check runs only at its lengths, the dateline's only on a "(": same spans."""
+    text = "".join(pieces)
+    assert trim_span(text, 0, len(text)) == _trim_span_by_the_patterns(text, 0, len(text))

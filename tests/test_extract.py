@@ -569,3 +569,43 @@ def test_an_input_error_leaves_no_output_file(tmp_path):
     result = CliRunner().invoke(cli, ["extract", str(good), str(bad), "--format", "jsonl", "-o", str(out)])
     assert result.exit_code == 1 and "line 2: invalid JSON" in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.jsonl", "good.txt"]  # no output, no temporary file
+
+
+def test_speech_of_the_principal_counts_third_person_only_as_far_as_it_needs():
+    """The third-person count stops once it outweighs the first person: the same answer as counting all."""
+    import random
+
+    from stance.extract import _FIRST_PERSON, _THIRD_PERSON, _speech_of_the_principal
+    from stance.sources import Document
+
+    rng = random.Random(5)
+    pieces = ["I believe we must act.", "Our people are strong.", "The President said the talks went well.",
+              "he said it was over.", "Volodymyr Zelenskyy thanked partners.", "President of Ukraine Volodymyr Zelenskyy spoke."]
+    for _ in range(200):
+        text = " ".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
+        document = Document(text=text, source="a.jsonl", speaker="Office of the President of Ukraine")
+        first, third = len(_FIRST_PERSON.findall(text)), len(_THIRD_PERSON.findall(text))
+        found = _speech_of_the_principal(document, "Office of the President of Ukraine")
+        if first < 3 or first < 4 * third:
+            assert found is None, text
+        else:
+            assert found in ("the President of Ukraine", "President of Ukraine Volodymyr Zelenskyy"), text
+
+
+def test_names_after_title_finds_what_findall_finds():
+    import random
+    import re
+
+    from stance.extract import _names_after_title
+
+    rng = random.Random(11)
+    pieces = ["President of Ukraine", "Prime Minister of Japan", "Office of the ", "Volodymyr", "Zelenskyy", "Fumio", "Kishida",
+              " ", "\t", "\n", "the", "said", "x", "_", "é", "Head of the Office of the President of Ukraine Andriy Yermak"]
+    for title in ("President of Ukraine", "Prime Minister of Japan"):
+        pattern = re.compile(rf"(?<!Office of the )\b{title}[ \t]+([A-Z][\w'’-]+[ \t]+[A-Z][\w'’-]+)\b")
+        for _ in range(500):
+            text = "".join(rng.choice(pieces) + rng.choice(["", " "]) for _ in range(rng.randint(0, 16)))
+            assert _names_after_title(title, text) == pattern.findall(text), text
+    assert _names_after_title("Prime Minister of Japan", "Office of the Prime Minister of Japan Prime Minister of Japan Fumio Kishida") == [
+        "Fumio Kishida"
+    ]

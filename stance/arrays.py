@@ -32,6 +32,7 @@ from stance.ngrams import (
     word_trie,
 )
 from stance.preprocess import LOWERED_NEGATOR_ENDINGS, LOWERED_NEGATORS, NEGATION_PREFIX, mark_negation_scopes, prepare_texts
+from stance.quick import check_target_header
 from stance.tokens import WordTable, joined_points, letter_word_spans, points_of, span_hashes, word_token_spans
 
 ARRAYS_JSON = "model_arrays.json"
@@ -476,8 +477,6 @@ class ArrayModel:
 
 
 MAX_NGRAM = 10
-_TARGET_NAME = re.compile(r"[^\W\d][\w-]{0,63}")
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 def _read_spec(path: Path) -> dict:
@@ -538,16 +537,7 @@ def _feature_set(f: object, arrays: dict, k: int, where: str) -> FeatureSet:
 
 def _target_arrays(name: object, t: object, feature_sets: list[FeatureSet], arrays: dict, where: str) -> TargetArrays:
     """Target ``name``, its coefficients checked against its labels and vocabulary sizes."""
-    if not isinstance(name, str) or not _TARGET_NAME.fullmatch(name):
-        raise ValueError(f"{where}: target name {name!r} must be a word (letters, digits, _ or -).")
-    where = f"{where}: target {name}"
-    labels, indices = (t.get("labels"), t.get("feature_sets")) if isinstance(t, dict) else (None, None)
-    if not isinstance(labels, list) or len(labels) < 2 or len(set(labels)) != len(labels):
-        raise ValueError(f"{where}: 'labels' must list at least two different labels.")
-    if not all(isinstance(label, str) and label and not _CONTROL.search(label) for label in labels):
-        raise ValueError(f"{where}: every label must be a non-empty string without control characters.")
-    if not isinstance(indices, list) or not indices or not all(type(k) is int and 0 <= k < len(feature_sets) for k in indices):
-        raise ValueError(f"{where}: 'feature_sets' must list feature sets 0 to {len(feature_sets) - 1}.")
+    where, labels, indices, prepare = check_target_header(name, t, len(feature_sets), where)
     sets = [feature_sets[k] for k in indices]
     width = sum(len(s.vocabulary) for s in sets)
     rows = 1 if len(labels) == 2 else len(labels)
@@ -556,7 +546,7 @@ def _target_arrays(name: object, t: object, feature_sets: list[FeatureSet], arra
         raise ValueError(f"{where}: the coefficients have {coef.shape[1]} columns but the vocabularies {width} terms.")
     intercept = _array(arrays, f"intercept_{name}", where, ndim=1, length=rows)
     offsets = [int(n) for n in np.cumsum([0] + [len(s.vocabulary) for s in sets[:-1]])]
-    return TargetArrays(labels, sets, offsets, coef, intercept, _prepare_settings(t.get("prepare", {})))
+    return TargetArrays(labels, sets, offsets, coef, intercept, prepare)
 
 
 def export_arrays(pipelines: dict, folder: Path) -> None:
@@ -585,17 +575,6 @@ def export_arrays(pipelines: dict, folder: Path) -> None:
     (folder / ARRAYS_JSON).write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
     with open(folder / ARRAYS_NPZ, "wb") as handle:
         np.savez_compressed(handle, **arrays)
-
-
-def _prepare_settings(settings: dict) -> dict:
-    """The text preparation settings of a target, refusing anything but the known switches."""
-    if (
-        not isinstance(settings, dict)
-        or set(settings) - {"negation", "boilerplate"}
-        or not all(isinstance(v, bool) for v in settings.values())
-    ):
-        raise ValueError(f"unknown text preparation settings {settings!r}; expected true/false for 'negation' and 'boilerplate'")
-    return settings
 
 
 def _vectorizer_spec(vectorizer) -> tuple[dict, np.ndarray]:

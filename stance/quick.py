@@ -345,8 +345,10 @@ def _feature_set(f: object, k: int, layout: _Layout, where: str) -> FeatureSet:
     return FeatureSet(f, Terms(offsets, blob, table, where), idf)
 
 
-def _target(name: object, t: object, feature_sets: list[FeatureSet], layout: _Layout, where: str) -> Target:
-    """Target ``name``: labels, feature sets, text preparation and its coefficients."""
+def check_target_header(name: object, t: object, feature_set_count: int, where: str) -> tuple[str, list, list, dict]:
+    """A target's name, labels, feature-set indices and text preparation, as the arrays JSON
+    and the lookup file's header both give them, checked: ``(where, labels, indices, prepare)``,
+    ``where`` now naming the target. Shared with :mod:`stance.arrays` (this module has no NumPy)."""
     if not isinstance(name, str) or not _TARGET_NAME.fullmatch(name):
         raise ValueError(f"{where}: target name {name!r} must be a word (letters, digits, _ or -).")
     where = f"{where}: target {name}"
@@ -355,8 +357,8 @@ def _target(name: object, t: object, feature_sets: list[FeatureSet], layout: _La
         raise ValueError(f"{where}: 'labels' must list at least two different labels.")
     if not all(isinstance(label, str) and label and not _CONTROL.search(label) for label in labels):
         raise ValueError(f"{where}: every label must be a non-empty string without control characters.")
-    if not isinstance(indices, list) or not indices or not all(type(k) is int and 0 <= k < len(feature_sets) for k in indices):
-        raise ValueError(f"{where}: 'feature_sets' must list feature sets 0 to {len(feature_sets) - 1}.")
+    if not isinstance(indices, list) or not indices or not all(type(k) is int and 0 <= k < feature_set_count for k in indices):
+        raise ValueError(f"{where}: 'feature_sets' must list feature sets 0 to {feature_set_count - 1}.")
     prepare = t.get("prepare", {})
     if (
         not isinstance(prepare, dict)
@@ -364,6 +366,12 @@ def _target(name: object, t: object, feature_sets: list[FeatureSet], layout: _La
         or not all(isinstance(v, bool) for v in prepare.values())
     ):
         raise ValueError(f"{where}: unknown text preparation settings {prepare!r}; expected true/false for 'negation' and 'boilerplate'.")
+    return where, labels, indices, prepare
+
+
+def _target(name: object, t: object, feature_sets: list[FeatureSet], layout: _Layout, where: str) -> Target:
+    """Target ``name``: labels, feature sets, text preparation and its coefficients."""
+    where, labels, indices, prepare = check_target_header(name, t, len(feature_sets), where)
     sets = [feature_sets[k] for k in indices]
     rows = 1 if len(labels) == 2 else len(labels)
     width = sum(s.terms.count for s in sets)

@@ -144,6 +144,8 @@ def _line_breaks(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
         match = _LINE_BREAK.match(text, first, end)  # (always matches: spaces, then the line feed)
         yield match
         position = match.end()
+
+
 _SENTENCE_END = set('.!?:;”"’)]')
 
 
@@ -169,9 +171,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
     return (start, end) if start < end else None
 
 
-def line_start_matches(
-    pattern: re.Pattern[str], text: str, openings: re.Pattern[str] | None = None
-) -> Iterator[re.Match[str]]:
+def line_start_matches(pattern: re.Pattern[str], text: str, openings: re.Pattern[str] | None = None) -> Iterator[re.Match[str]]:
     """``pattern.finditer(text)`` for a pattern that starts with ``^`` in MULTILINE mode,
     tried only where a line starts: the regular-expression engine would try (and fail at)
     every character in between.

@@ -120,8 +120,22 @@ def _trim_span_by_the_patterns(text: str, start: int, end: int) -> tuple[int, in
 @given(
     st.lists(
         st.sampled_from(
-            ["Office of the Spokesperson", "MEDIA NOTE", "preſs ſtatement", "Press Statement.", " ", "\n", "\u2003",
-             "SEOUL (Yonhap) -- ", "(KCNA) ", "(AP)", "(", "We will stand.", "-0-", "x"]
+            [
+                "Office of the Spokesperson",
+                "MEDIA NOTE",
+                "preſs ſtatement",
+                "Press Statement.",
+                " ",
+                "\n",
+                "\u2003",
+                "SEOUL (Yonhap) -- ",
+                "(KCNA) ",
+                "(AP)",
+                "(",
+                "We will stand.",
+                "-0-",
+                "x",
+            ]
         ),
         max_size=5,
     )

@@ -579,8 +579,14 @@ def test_speech_of_the_principal_counts_third_person_only_as_far_as_it_needs():
     from stance.sources import Document
 
     rng = random.Random(5)
-    pieces = ["I believe we must act.", "Our people are strong.", "The President said the talks went well.",
-              "he said it was over.", "Volodymyr Zelenskyy thanked partners.", "President of Ukraine Volodymyr Zelenskyy spoke."]
+    pieces = [
+        "I believe we must act.",
+        "Our people are strong.",
+        "The President said the talks went well.",
+        "he said it was over.",
+        "Volodymyr Zelenskyy thanked partners.",
+        "President of Ukraine Volodymyr Zelenskyy spoke.",
+    ]
     for _ in range(200):
         text = " ".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
         document = Document(text=text, source="a.jsonl", speaker="Office of the President of Ukraine")
@@ -599,8 +605,24 @@ def test_names_after_title_finds_what_findall_finds():
     from stance.extract import _names_after_title
 
     rng = random.Random(11)
-    pieces = ["President of Ukraine", "Prime Minister of Japan", "Office of the ", "Volodymyr", "Zelenskyy", "Fumio", "Kishida",
-              " ", "\t", "\n", "the", "said", "x", "_", "é", "Head of the Office of the President of Ukraine Andriy Yermak"]
+    pieces = [
+        "President of Ukraine",
+        "Prime Minister of Japan",
+        "Office of the ",
+        "Volodymyr",
+        "Zelenskyy",
+        "Fumio",
+        "Kishida",
+        " ",
+        "\t",
+        "\n",
+        "the",
+        "said",
+        "x",
+        "_",
+        "é",
+        "Head of the Office of the President of Ukraine Andriy Yermak",
+    ]
     for title in ("President of Ukraine", "Prime Minister of Japan"):
         pattern = re.compile(rf"(?<!Office of the )\b{title}[ \t]+([A-Z][\w'’-]+[ \t]+[A-Z][\w'’-]+)\b")
         for _ in range(500):

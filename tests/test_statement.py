@@ -48,8 +48,18 @@ def test_from_fragments_makes_the_statement_init_makes(fragments):
     made = Statement.from_fragments(document, fragments, speaker="Kim", resolved="Kim Jong Un", side="DPRK", cue="said", kind="direct")
     text = " ".join(document.text[s:e] for s, e in fragments)
     expected = Statement(
-        text=text, speaker="Kim", speaker_resolved="Kim Jong Un", speaker_side="DPRK", cue="said", kind="direct",
-        source="/data/a.txt", record="3", start=fragments[0][0], end=fragments[-1][1], fragments=fragments, date="2024-01-02",
+        text=text,
+        speaker="Kim",
+        speaker_resolved="Kim Jong Un",
+        speaker_side="DPRK",
+        cue="said",
+        kind="direct",
+        source="/data/a.txt",
+        record="3",
+        start=fragments[0][0],
+        end=fragments[-1][1],
+        fragments=fragments,
+        date="2024-01-02",
     )
     assert made == expected and hash(made) == hash(expected) and repr(made) == repr(expected)
     assert list(vars(made)) == [f.name for f in dataclasses.fields(Statement)]
@@ -64,7 +74,16 @@ def test_a_row_without_fragments_has_an_empty_fragments_cell():
     from stance.statement import Statement
 
     statement = Statement(
-        text="x", speaker=None, speaker_resolved=None, speaker_side=None, cue=None, kind="turn",
-        source="a", record="", start=0, end=1, fragments=(),
+        text="x",
+        speaker=None,
+        speaker_resolved=None,
+        speaker_side=None,
+        cue=None,
+        kind="turn",
+        source="a",
+        record="",
+        start=0,
+        end=1,
+        fragments=(),
     )
     assert statement.as_row()["fragments"] == ""

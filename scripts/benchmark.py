@@ -282,10 +282,12 @@ def write_bulk_csv(path: Path, n: int) -> None:
         writer.writerows((i, block[i % len(block)]) for i in range(n))
 
 
-def bulk_prediction(n: int, jobs: int) -> tuple[float, float, float]:
+def bulk_prediction(n: int, jobs: int, kernel: bool = True) -> tuple[float, float, float]:
     """`stance predict --input` streaming an n-row CSV: statements per second (wall clock) and per
     CPU-second (the command and its workers, from the children's rusage), and the peak of the
-    summed resident memory of the command and its worker processes (sampled every 0.1 s)."""
+    summed resident memory of the command and its worker processes (sampled every 0.1 s).
+    ``kernel``: False runs it with STANCE_KERNEL=numpy (the compiled kernel is used otherwise,
+    when numba is installed and the file is large enough)."""
     import resource
     import tempfile
 
@@ -296,7 +298,8 @@ def bulk_prediction(n: int, jobs: int) -> tuple[float, float, float]:
         command += ["-o", str(Path(folder) / "out.csv"), "--jobs", str(jobs), "-q"]
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
-        process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        env = {**os.environ} if kernel else {**os.environ, "STANCE_KERNEL": "numpy"}
+        process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
         peak = 0.0
         while process.poll() is None:
             peak = max(peak, tree_rss_mb(process.pid))
@@ -342,6 +345,7 @@ def bulk_against_fasttext(n: int, repeats: int) -> None:
     (stance and tone probabilities and the known-word share), before any file is read or written."""
     import tempfile
 
+    from stance.arrays import compiled_kernel
     from stance.model import DEFAULT_MODEL_DIR, load_predictor
 
     try:
@@ -359,24 +363,39 @@ def bulk_against_fasttext(n: int, repeats: int) -> None:
                 model.predict(lines, k=k)
 
         arrays = load_predictor(DEFAULT_MODEL_DIR).arrays
+        compiled = load_predictor(DEFAULT_MODEL_DIR).arrays
+        arrays.kernel, compiled.kernel = False, True
         arrays.predict_with_known_share(texts[:100])  # builds the lookup tables
+        compiled.predict_with_known_share(texts[:100])  # and loads (or compiles) the kernel
+        contenders = [
+            ("fasttext", fasttext_top),
+            ("fasttext_all", lambda batch: fasttext_top(batch, k=-1)),
+            ("arrays", arrays.predict_with_known_share),
+        ]
+        if compiled_kernel() is not None:
+            contenders.append(("compiled", compiled.predict_with_known_share))
         rates: dict[str, float] = {}
         for _ in range(repeats):  # in turns, so a change in the machine's load hits both
-            for name, predict in (
-                ("fasttext", fasttext_top),
-                ("fasttext_all", lambda batch: fasttext_top(batch, k=-1)),
-                ("arrays", arrays.predict_with_known_share),
-            ):
+            for name, predict in contenders:
                 rates[name] = max(rates.get(name, 0.0), best_rate(predict, texts, 1))
     reference = rates["fasttext"]
     print(f"bulk prediction, stance + tone, {n:,} statements, statements per CPU-second (one core, best of {repeats}):")
     print(f"  fastText supervised, top label (reference):     {reference:8,.0f}")
     print(f"  fastText supervised, every label's probability: {rates['fasttext_all']:8,.0f} ({rates['fasttext_all'] / reference:.2f}x)")
     print(f"  stance arrays model (probabilities + scope):    {rates['arrays']:8,.0f} ({rates['arrays'] / reference:.2f}x fastText)")
-    _, cpu_rate, peak = bulk_prediction(n, 1)
-    print(
-        f"  `stance predict --input` {n:,}-row CSV -> CSV: {cpu_rate:8,.0f} ({cpu_rate / reference:.2f}x fastText), peak memory {peak:,.0f} MB"
-    )
+    if "compiled" in rates:
+        print(
+            f"  the same, compiled kernel (numba):              {rates['compiled']:8,.0f} ({rates['compiled'] / reference:.2f}x fastText)"
+        )
+    else:
+        print("  the compiled kernel: numba is not installed (pip install -e '.[fast]')")
+    for kernel in (False, True) if "compiled" in rates else (False,):
+        _, cpu_rate, peak = bulk_prediction(n, 1, kernel)
+        how = "compiled kernel" if kernel else "NumPy"
+        print(
+            f"  `stance predict --input` {n:,}-row CSV -> CSV, {how}: {cpu_rate:8,.0f} ({cpu_rate / reference:.2f}x fastText), "
+            f"peak memory {peak:,.0f} MB"
+        )
 
 
 def bulk_phases(n: int) -> None:
@@ -447,9 +466,9 @@ def main() -> None:
     sizes = [20_000 if quick else 200_000] + ([1_000_000] if "--million" in sys.argv else [])
     for n in sizes:
         for jobs in (1, 2) if n < 1_000_000 else (2,):
-            rate, cpu_rate, peak = bulk_prediction(n, jobs)
+            rate, cpu_rate, peak = bulk_prediction(n, jobs, kernel=False)  # the default install's NumPy path
             print(
-                f"`stance predict --input` {n:,}-row CSV, --jobs {jobs}: {rate:8,.0f} statements/s "
+                f"`stance predict --input` {n:,}-row CSV, --jobs {jobs}, NumPy: {rate:8,.0f} statements/s "
                 f"({rate / baseline:.1f}x the baseline; {cpu_rate:,.0f} per CPU-second), peak memory {peak:,.0f} MB (all processes)"
             )
     if "--training" in sys.argv:

@@ -11,8 +11,12 @@ needs neither scikit-learn nor pandas, and a shared model file cannot run code.
 from __future__ import annotations
 
 import functools
+import importlib
+import importlib.util
 import json
+import os
 import re
+import warnings
 import zipfile
 from dataclasses import dataclass, field
 from itertools import repeat
@@ -23,6 +27,7 @@ import numpy as np
 from stance.features import WORD_TOKEN_PATTERN
 from stance.ngrams import (
     BREAK,
+    Trie,
     char_trie,
     char_wb_sequence,
     char_wb_sequence_of_points,
@@ -40,6 +45,9 @@ ARRAYS_NPZ = "model_arrays.npz"
 FORMAT = "stance-arrays/2"
 READABLE_FORMATS = ("stance-arrays/1", FORMAT)  # /1 has no text preparation step
 CHUNK = 250  # texts transformed at once: larger chunks are hardly faster and take more memory (83 MB at 250, 99 MB at 1000)
+KERNEL_MIN_TEXTS = 50_000  # calls this large use the compiled kernel (when numba is installed): its start, about 1 CPU-s, pays off
+KERNEL_CHUNK = 2000  # texts per kernel call: the tables it reads stay in cache over more texts
+KERNEL_SETTING = "STANCE_KERNEL"  # environment variable: "numpy" never uses the compiled kernel
 PIECE = 1 << 15  # TF-IDF triples multiplied by the coefficients at once
 _WORD_TOKENS = r"\w+(?:['’-]+\w+)*"  # = WORD_TOKEN_PATTERN: from a run's first word character to its last
 KNOWN_WORD_PATTERN = r"[^\W\d_][\w'’-]*"  # words, not numbers: what the known-word share counts
@@ -86,41 +94,58 @@ class FeatureSet:
 
     def _ngram_columns(self, texts: list[str], cache: dict) -> tuple[np.ndarray, np.ndarray]:
         """(row, column) of every vocabulary n-gram in ``texts``, once per occurrence, found for the
-        whole batch at once (:mod:`stance.ngrams`): from the code points of the joined texts
-        (:mod:`stance.tokens`), or, where lowercasing changes a text's length (``İ``) or the
-        word vocabulary cannot be hashed apart, from each text with a regular expression."""
-        low, high = self.ngram_range
+        whole batch at once by a trie search of :meth:`_sequence`."""
         if not texts:
             return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+        trie, sequence, rows, whole = self._sequence(texts, cache)
+        positions, columns = trie.search(sequence, *self.ngram_range, whole)
+        return rows[positions], columns
+
+    def compiled_sums(self, texts: list[str], cache: dict, coef_by_feature: np.ndarray) -> np.ndarray:
+        """:meth:`transform` of ``texts`` times ``coef_by_feature`` (features, classes), summed per text,
+        by the compiled kernel (:mod:`stance.compiled`): (texts, classes), equal to the NumPy path."""
+        if not texts:
+            return np.zeros((0, coef_by_feature.shape[1]))
+        trie, sequence, rows, whole = self._sequence(texts, cache)
+        return compiled_kernel().block_sums(
+            sequence,
+            rows,
+            whole,
+            len(texts),
+            self.ngram_range,
+            trie.flat(),
+            self.idf,
+            coef_by_feature,
+            self.sublinear_tf,
+            self.norm == "l2",
+        )
+
+    def _sequence(self, texts: list[str], cache: dict) -> tuple[Trie, np.ndarray, np.ndarray, np.ndarray | None]:
+        """The vocabulary's trie and ``texts`` as its codes (:mod:`stance.ngrams`): the code sequence,
+        the row of each position and the length of short words (``char_wb``, else None). Found from
+        the code points of the joined texts (:mod:`stance.tokens`), or, where lowercasing changes a
+        text's length (``İ``) or the word vocabulary cannot be hashed apart, with a regular expression."""
+        high = self.ngram_range[1]
         key = ("points", self.lowercase)
         if key not in cache:
             cache[key] = joined_points(texts, self.lowercase)
         joined = cache[key]
-        if joined is not None and self.analyzer == "word" and self._hashed_words is not None:
-            points, text_starts = joined
-            starts, ends = word_token_spans(points)
-            rows = np.searchsorted(text_starts, starts, side="right") - 1
-            sequence, rows = word_sequence_of_ids(self._hashed_words.ids(points, starts, ends), rows, len(texts), high)
-            positions, columns = self._trie[1].search(sequence, low, high)
-        elif joined is not None and self.analyzer == "char_wb":
-            codes, trie = self._trie
-            sequence, rows, whole = char_wb_sequence_of_points(*joined, codes, low, high)
-            positions, columns = trie.search(sequence, low, high, whole)
-        else:
-            return self._ngram_columns_by_text([text.lower() for text in texts] if self.lowercase else texts)
-        return rows[positions], columns
-
-    def _ngram_columns_by_text(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        low, high = self.ngram_range
         if self.analyzer == "word":
             ids, trie = self._trie
-            sequence, rows = word_sequence(texts, self._tokens_or_break, ids, high)
-            positions, columns = trie.search(sequence, low, high)
-        else:
-            codes, trie = self._trie
-            sequence, rows, whole = char_wb_sequence(texts, codes, low, high)
-            positions, columns = trie.search(sequence, low, high, whole)
-        return rows[positions], columns
+            if joined is not None and self._hashed_words is not None:
+                points, text_starts = joined
+                starts, ends = word_token_spans(points)
+                rows = np.searchsorted(text_starts, starts, side="right") - 1
+                sequence, rows = word_sequence_of_ids(self._hashed_words.ids(points, starts, ends), rows, len(texts), high)
+            else:
+                sequence, rows = word_sequence(
+                    [text.lower() for text in texts] if self.lowercase else texts, self._tokens_or_break, ids, high
+                )
+            return trie, sequence, rows, None
+        codes, trie = self._trie
+        if joined is not None:
+            return trie, *char_wb_sequence_of_points(*joined, codes, *self.ngram_range)
+        return trie, *char_wb_sequence([text.lower() for text in texts] if self.lowercase else texts, codes, *self.ngram_range)
 
     @functools.cached_property
     def _trie(self) -> tuple:
@@ -301,6 +326,11 @@ class _Block:
     coef: np.ndarray  # (classes of every target, features)
     columns: dict[str, slice]  # each target's rows of ``coef``
 
+    @functools.cached_property
+    def coef_by_feature(self) -> np.ndarray:
+        """``coef`` transposed, one row per feature: what the compiled kernel gathers."""
+        return np.ascontiguousarray(self.coef.T)
+
 
 def _blocks(targets: dict[str, TargetArrays]) -> list[_Block]:
     parts: dict[tuple, tuple[dict, FeatureSet, dict[str, np.ndarray]]] = {}
@@ -321,20 +351,30 @@ def _probabilities_in_chunks(
     texts: list[str],
     blocks: list[_Block] | None = None,
     known: tuple[dict[str, int], WordTable] | None = None,
+    kernel: bool | None = False,
 ) -> tuple[dict[str, np.ndarray], np.ndarray | None]:
     """Probabilities of ``texts`` for each target, in chunks of :data:`CHUNK` texts (which keeps
     the working arrays small); targets sharing a vectorizer transform each chunk once. With
-    ``known`` (:meth:`ArrayModel._known_lookup` and its table), also each text's known-word share."""
+    ``known`` (:meth:`ArrayModel._known_lookup` and its table), also each text's known-word share.
+    ``kernel``: whether to use the compiled kernel when it can be had (:func:`compiled_kernel`);
+    None: for calls of at least :data:`KERNEL_MIN_TEXTS` texts."""
     blocks = blocks if blocks is not None else _blocks(targets)
+    use_kernel = (kernel or (kernel is None and len(texts) >= KERNEL_MIN_TEXTS)) and compiled_kernel() is not None
     decisions: dict[str, list[np.ndarray]] = {name: [] for name in targets}
     shares = []
-    for start in range(0, len(texts), CHUNK):
-        chunk = texts[start : start + CHUNK]
+    size = KERNEL_CHUNK if use_kernel else CHUNK
+    for start in range(0, len(texts), size):
+        chunk = texts[start : start + size]
         cache: dict = {}
         totals = {name: np.tile(target.intercept, (len(chunk), 1)) for name, target in targets.items()}
         for block in blocks:
             prepared = _prepared(block.prepare, chunk, cache)
             points = cache.setdefault(("points", json.dumps(block.prepare, sort_keys=True)), {})
+            if use_kernel:
+                sums = block.features.compiled_sums(prepared, points, block.coef_by_feature)
+                for name, part in block.columns.items():
+                    totals[name] += sums[:, part]
+                continue
             rows, columns, values = block.features.transform(prepared, points)
             if len(rows):
                 starts = np.flatnonzero(np.diff(rows, prepend=-1))
@@ -350,6 +390,20 @@ def _probabilities_in_chunks(
         for name, parts in decisions.items()
     }
     return probabilities, (np.concatenate(shares) if shares else np.zeros(0)) if known is not None else None
+
+
+@functools.cache
+def compiled_kernel():
+    """:mod:`stance.compiled`, or None: without numba, with ``STANCE_KERNEL=numpy``, or when numba
+    cannot start (then a warning says so once, and NumPy does the work, with the same results)."""
+    if os.environ.get(KERNEL_SETTING, "").strip().lower() == "numpy" or importlib.util.find_spec("numba") is None:
+        return None
+    try:
+        compiled = importlib.import_module("stance.compiled")
+    except Exception as exc:  # numba installed but unusable (for example no writable cache folder)
+        warnings.warn(f"the compiled kernel is off ({exc}); set {KERNEL_SETTING}=numpy to silence this.", RuntimeWarning, stacklevel=2)
+        return None
+    return compiled
 
 
 def _row_sums(coef: np.ndarray, columns: np.ndarray, values: np.ndarray, starts: np.ndarray) -> np.ndarray:
@@ -389,6 +443,7 @@ class ArrayModel:
 
     def __init__(self, targets: dict[str, TargetArrays]):
         self.targets_arrays = targets
+        self.kernel: bool | None = None  # use the compiled kernel: always (True), never (False), for large calls (None)
 
     @property
     def targets(self) -> list[str]:
@@ -405,11 +460,11 @@ class ArrayModel:
 
     def predict_all(self, texts: list[str]) -> dict[str, np.ndarray]:
         """Probabilities for every target, transforming the texts once per shared vectorizer."""
-        return _probabilities_in_chunks(self.targets_arrays, texts, self._blocks)[0]
+        return _probabilities_in_chunks(self.targets_arrays, texts, self._blocks, kernel=self.kernel)[0]
 
     def predict_with_known_share(self, texts: list[str]) -> tuple[dict[str, np.ndarray], np.ndarray]:
         """:meth:`predict_all` and :meth:`known_word_share` in one pass (boilerplate is cut once)."""
-        return _probabilities_in_chunks(self.targets_arrays, texts, self._blocks, (self._known_lookup, self._known_table))
+        return _probabilities_in_chunks(self.targets_arrays, texts, self._blocks, (self._known_lookup, self._known_table), self.kernel)
 
     def known_word_share(self, texts: list[str]) -> np.ndarray:
         """The share of each text's words that the model has a word feature for (0 for no word).

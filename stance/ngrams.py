@@ -18,6 +18,7 @@ inside one text only. Nothing here imports scikit-learn.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from itertools import chain, repeat
 
 import numpy as np
@@ -122,6 +123,12 @@ class Trie:
             parents[longer] = nodes + 1
             width = len(unique) + 1
 
+    def flat(self) -> FlatTrie:
+        """The levels in flat arrays, as :mod:`stance.compiled` reads them (built once)."""
+        if not hasattr(self, "_flat"):
+            self._flat = FlatTrie.of(self)
+        return self._flat
+
     def child(self, k: int, parents: np.ndarray, codes: np.ndarray) -> np.ndarray:
         """The level-k nodes below ``parents`` (level k-1) along ``codes``; 0 where the trie has none."""
         keys, dense = self.levels[k - 1]
@@ -169,6 +176,49 @@ class Trie:
         if not found_positions:
             return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
         return np.concatenate(found_positions), np.concatenate(found_columns)
+
+
+@dataclass(frozen=True)
+class FlatTrie:
+    """A :class:`Trie`'s levels one after the other in flat arrays: level k (from 0) is a dense
+    table (``dense[starts[k]:ends[k]]``, ``dense_level[k]`` true) or sorted keys
+    (``keys[starts[k]:ends[k]]``), and its columns are ``columns[column_starts[k]:]``, by node."""
+
+    size: int
+    dense_level: np.ndarray
+    starts: np.ndarray
+    ends: np.ndarray
+    dense: np.ndarray
+    keys: np.ndarray
+    columns: np.ndarray
+    column_starts: np.ndarray
+
+    @classmethod
+    def of(cls, trie: Trie) -> FlatTrie:
+        dense_parts, key_parts, starts, ends = [], [], [], []
+        dense_used = keys_used = 0
+        for keys, dense in trie.levels:
+            if dense is not None:
+                dense_parts.append(dense)
+                starts.append(dense_used)
+                dense_used += len(dense)
+                ends.append(dense_used)
+            else:
+                key_parts.append(keys)
+                starts.append(keys_used)
+                keys_used += len(keys)
+                ends.append(keys_used)
+        column_lengths = np.array([len(c) for c in trie.columns], dtype=np.int64)
+        return cls(
+            trie.size,
+            np.array([dense is not None for _, dense in trie.levels], dtype=np.bool_),
+            np.array(starts, dtype=np.int64),
+            np.array(ends, dtype=np.int64),
+            np.concatenate(dense_parts) if dense_parts else np.zeros(0, dtype=np.int32),
+            np.concatenate(key_parts) if key_parts else np.zeros(0, dtype=np.int64),
+            np.concatenate(trie.columns) if trie.columns else np.zeros(0, dtype=np.int64),
+            np.cumsum(column_lengths) - column_lengths,
+        )
 
 
 def char_wb_sequence(texts: list[str], codes: CharCodes, low: int, high: int) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:

@@ -286,3 +286,40 @@ def test_arrays_match_pipelines_on_tricky_texts_read_from_code_points(trained_mo
     known = fast.arrays._known_lookup
     words = [[w.lower() for w in re.findall(KNOWN_WORD_PATTERN, t)] for t in prepare_texts(texts, negation=False)]
     assert shares.tolist() == [sum(w in known for w in ws) / len(ws) if ws else 0.0 for ws in words]
+
+
+@pytest.fixture
+def fresh_kernel_choice():
+    """compiled_kernel() decides again in the test, and again after it."""
+    from stance.arrays import compiled_kernel
+
+    compiled_kernel.cache_clear()
+    yield compiled_kernel
+    compiled_kernel.cache_clear()
+
+
+def test_the_numpy_setting_turns_the_compiled_kernel_off(fresh_kernel_choice, monkeypatch):
+    monkeypatch.setenv("STANCE_KERNEL", " NumPy ")
+    assert fresh_kernel_choice() is None
+
+
+def test_without_numba_numpy_gives_the_same_probabilities(fresh_kernel_choice, trained_model_dir, monkeypatch):
+    import importlib.util
+
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *args: None)
+    assert fresh_kernel_choice() is None
+    arrays = load_predictor(trained_model_dir).arrays
+    texts = TRICKY + HOSTILE
+    expected = arrays.predict_all(texts)
+    arrays.kernel = True  # asked for, not to be had: NumPy does the work
+    assert all(np.array_equal(arrays.predict_all(texts)[target], expected[target]) for target in expected)
+
+
+def test_a_numba_that_cannot_start_is_a_warning_not_a_failure(fresh_kernel_choice, monkeypatch):
+    import importlib.util
+    import sys
+
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *args: object())
+    monkeypatch.setitem(sys.modules, "stance.compiled", None)  # importing it fails
+    with pytest.warns(RuntimeWarning, match="STANCE_KERNEL=numpy"):
+        assert fresh_kernel_choice() is None

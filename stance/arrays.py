@@ -37,7 +37,7 @@ from stance.ngrams import (
     word_trie,
 )
 from stance.preprocess import LOWERED_NEGATOR_ENDINGS, LOWERED_NEGATORS, NEGATION_PREFIX, mark_negation_scopes, prepare_texts
-from stance.quick import check_target_header
+from stance.quick import MAX_NGRAM, check_feature_settings, check_target_header  # noqa: F401 (MAX_NGRAM: the limit this reader enforces, by its old name)
 from stance.tokens import WordTable, joined_points, letter_word_spans, points_of, span_hashes, word_token_spans
 
 ARRAYS_JSON = "model_arrays.json"
@@ -531,9 +531,6 @@ class ArrayModel:
         return cls({name: _target_arrays(name, t, feature_sets, arrays, where) for name, t in targets.items()})
 
 
-MAX_NGRAM = 10
-
-
 def _read_spec(path: Path) -> dict:
     try:
         spec = json.loads(path.read_text(encoding="utf-8"))
@@ -567,18 +564,9 @@ def _array(arrays: dict, name: str, where: str, ndim: int, length: int | None = 
 
 def _feature_set(f: object, arrays: dict, k: int, where: str) -> FeatureSet:
     """Feature set ``k``, refusing any analyzer setting ``stance train`` does not write."""
-    where = f"{where}: feature set {k}"
-    if not isinstance(f, dict) or f.get("analyzer") not in ("word", "char_wb"):
-        raise ValueError(f"{where}: the analyzer must be 'word' or 'char_wb'.")
+    where = check_feature_settings(f, k, where)
     if f["analyzer"] == "word" and f.get("token_pattern") != WORD_TOKEN_PATTERN:
         raise ValueError(f"{where}: token_pattern {f.get('token_pattern')!r} is not the one stance trains with ({WORD_TOKEN_PATTERN!r}).")
-    ngrams = f.get("ngram_range")
-    if not (
-        isinstance(ngrams, list) and len(ngrams) == 2 and all(type(n) is int for n in ngrams) and 1 <= ngrams[0] <= ngrams[1] <= MAX_NGRAM
-    ):
-        raise ValueError(f"{where}: ngram_range {ngrams!r} must be two whole numbers 1 <= low <= high <= {MAX_NGRAM}.")
-    if not all(isinstance(f.get(key), bool) for key in ("lowercase", "sublinear_tf")) or f.get("norm") not in ("l2", None):
-        raise ValueError(f"{where}: lowercase and sublinear_tf must be true/false and norm 'l2' or null.")
     vocabulary = f.get("vocabulary")
     if not isinstance(vocabulary, list) or not all(isinstance(term, str) and term for term in vocabulary):
         raise ValueError(f"{where}: the vocabulary must be a list of non-empty strings.")
@@ -587,7 +575,7 @@ def _feature_set(f: object, arrays: dict, k: int, where: str) -> FeatureSet:
         raise ValueError(f"{where}: the vocabulary lists a term twice.")
     idf = _array(arrays, f"idf_{k}", where, ndim=1, length=len(vocabulary))
     token_pattern = WORD_TOKEN_PATTERN if f["analyzer"] == "word" else ""  # char_wb n-grams use no pattern
-    return FeatureSet(f["analyzer"], tuple(ngrams), f["lowercase"], token_pattern, f["sublinear_tf"], f["norm"], columns, idf)
+    return FeatureSet(f["analyzer"], tuple(f["ngram_range"]), f["lowercase"], token_pattern, f["sublinear_tf"], f["norm"], columns, idf)
 
 
 def _target_arrays(name: object, t: object, feature_sets: list[FeatureSet], arrays: dict, where: str) -> TargetArrays:

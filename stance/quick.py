@@ -52,7 +52,7 @@ PREAMBLE = struct.Struct("<8sII")  # magic, header length, CRC-32 of the rest of
 EMPTY = 0xFFFFFFFF  # a free hash table slot
 MAX_FILE_BYTES = 1 << 30
 MAX_HEADER_BYTES = 1 << 20
-MAX_NGRAM = 10  # as stance.arrays.MAX_NGRAM
+MAX_NGRAM = 10  # the longest n-gram a model file may ask for
 QUICK_MAX_TEXTS = 50  # more statements than this go through the arrays model
 # The same files, patterns and folder as stance.arrays / stance.model (which import NumPy);
 # tests/test_quick.py checks that they agree.
@@ -319,8 +319,10 @@ def _count(value: object, what: str, where: str, low: int = 0) -> int:
     return value
 
 
-def _feature_set(f: object, k: int, layout: _Layout, where: str) -> FeatureSet:
-    """Feature set ``k``, refusing any setting ``stance train`` does not write."""
+def check_feature_settings(f: object, k: int, where: str) -> str:
+    """Feature set ``k``'s analyzer settings, as the arrays JSON and the lookup file's header both
+    give them, checked against what ``stance train`` writes; returns ``where`` naming the feature
+    set. Shared with :mod:`stance.arrays` (this module has no NumPy)."""
     where = f"{where}: feature set {k}"
     if not isinstance(f, dict) or f.get("analyzer") not in ("word", "char_wb"):
         raise ValueError(f"{where}: the analyzer must be 'word' or 'char_wb'.")
@@ -331,6 +333,12 @@ def _feature_set(f: object, k: int, layout: _Layout, where: str) -> FeatureSet:
         raise ValueError(f"{where}: ngram_range {ngrams!r} must be two whole numbers 1 <= low <= high <= {MAX_NGRAM}.")
     if not all(isinstance(f.get(key), bool) for key in ("lowercase", "sublinear_tf")) or f.get("norm") not in ("l2", None):
         raise ValueError(f"{where}: lowercase and sublinear_tf must be true/false and norm 'l2' or null.")
+    return where
+
+
+def _feature_set(f: object, k: int, layout: _Layout, where: str) -> FeatureSet:
+    """Feature set ``k``, refusing any setting ``stance train`` does not write."""
+    where = check_feature_settings(f, k, where)
     count = _count(f.get("terms"), "'terms'", where, low=1)
     term_bytes = _count(f.get("term_bytes"), "'term_bytes'", where)
     slots = _count(f.get("slots"), "'slots'", where, low=1)

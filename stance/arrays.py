@@ -113,7 +113,7 @@ class FeatureSet:
             whole,
             len(texts),
             self.ngram_range,
-            trie.flat(),
+            trie.flat,
             self.idf,
             coef_by_feature,
             self.sublinear_tf,

@@ -101,9 +101,7 @@ def _block_sums(
     weighted = np.empty((classes, features))
     spare = np.empty(features, dtype=np.int64)
     buckets = np.empty(257, dtype=np.int64)
-    passes = 1  # of 8 bits, enough for the largest column
-    while (1 << (8 * passes)) < features:
-        passes += 1
+    passes = radix_passes(features)
     found = 0
     current = -1
     positions = len(rows)
@@ -152,6 +150,15 @@ def _block_sums(
                     found += 1
                 counts[column] += 1
     return sums
+
+
+@_jit
+def radix_passes(size):
+    """The passes of 8 bits :func:`_radix_sort` needs for numbers below ``size``."""
+    passes = 1
+    while (1 << (8 * passes)) < size:
+        passes += 1
+    return passes
 
 
 @_jit

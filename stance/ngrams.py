@@ -17,6 +17,7 @@ inside one text only. Nothing here imports scikit-learn.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from itertools import chain, repeat
@@ -123,11 +124,10 @@ class Trie:
             parents[longer] = nodes + 1
             width = len(unique) + 1
 
+    @functools.cached_property
     def flat(self) -> FlatTrie:
-        """The levels in flat arrays, as :mod:`stance.compiled` reads them (built once)."""
-        if not hasattr(self, "_flat"):
-            self._flat = FlatTrie.of(self)
-        return self._flat
+        """The levels in flat arrays, as :mod:`stance.compiled` reads them."""
+        return FlatTrie.of(self)
 
     def child(self, k: int, parents: np.ndarray, codes: np.ndarray) -> np.ndarray:
         """The level-k nodes below ``parents`` (level k-1) along ``codes``; 0 where the trie has none."""

@@ -16,7 +16,7 @@ pytest.importorskip("numba", reason="the compiled kernel needs numba: pip instal
 import stance.bulk as bulk  # noqa: E402
 import stance.ngrams  # noqa: E402
 from stance.arrays import compiled_kernel  # noqa: E402
-from stance.compiled import _pairwise_sum, _radix_sort  # noqa: E402
+from stance.compiled import _pairwise_sum, _radix_sort, radix_passes  # noqa: E402
 from stance.labels import load_labels  # noqa: E402
 from stance.model import DEFAULT_MODEL_DIR, load_predictor  # noqa: E402
 
@@ -75,11 +75,8 @@ def test_pairwise_sum_is_numpys_reduceat(length):
 @pytest.mark.parametrize("largest", [1, 255, 256, 65535, 70000, 1 << 24])
 def test_radix_sort_sorts(largest):
     numbers = np.random.default_rng(largest).integers(0, largest, size=500)
-    passes = 1
-    while (1 << (8 * passes)) < largest:
-        passes += 1
     ordered = numbers.copy()
-    _radix_sort(ordered, np.empty_like(ordered), np.empty(257, dtype=np.int64), passes)
+    _radix_sort(ordered, np.empty_like(ordered), np.empty(257, dtype=np.int64), radix_passes(largest))
     assert ordered.tolist() == sorted(numbers.tolist())
 
 
